@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+
+class OfficeConfig(AppConfig):
+    name = "office"
+    verbose_name = "基础数据"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from office import calendar
+        from office.models import CalendarDay, Membership, Person, Term, Unit
+
+        for model in (Unit, Person, Term, Membership, CalendarDay):
+            auditlog.register(model)
+
+        post_migrate.connect(_sync_roles, sender=self)
+        for signal in (post_save, post_delete):
+            signal.connect(lambda **kwargs: calendar.clear_cache(), sender=CalendarDay, weak=False)
+
+
+def _sync_roles(**kwargs):
+    from office.roles import roles_sync
+
+    roles_sync()

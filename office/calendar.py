@@ -1,0 +1,140 @@
+"""The office's working-day calendar.
+
+Authority, per date: the admin-edited CalendarDay table (holidays and 调休
+make-up working days) → the chinese_calendar package (2004 to its release year)
+→ Monday to Friday, for a year nobody knows yet. Such years are reported by
+`uncovered_years` so the dashboard can ask for the State Council's notice.
+
+Counting follows 民法典 第二百零一条: the start day itself does not count, so
+`add_working_days(d, 1)` is the first working day after d.
+"""
+
+import datetime
+import threading
+import time
+from functools import lru_cache
+
+import chinese_calendar
+
+# Process-local copy of the CalendarDay table: it is a few dozen rows a year and
+# read on every deadline computation. Saves in this process clear it at once;
+# other processes (worker, other web processes) see an edit within this time.
+_TABLE_TTL_SECONDS = 60
+_table_lock = threading.Lock()
+_table_cache: dict = {"loaded_at": 0.0, "days": None}
+
+
+def _table() -> dict[datetime.date, bool]:
+    """date → is it a working day, for every row of the CalendarDay table."""
+    with _table_lock:
+        fresh = time.monotonic() - _table_cache["loaded_at"] < _TABLE_TTL_SECONDS
+        if _table_cache["days"] is None or not fresh:
+            from office.models import CalendarDay
+
+            rows = CalendarDay.objects.values_list("date", "kind")
+            _table_cache["days"] = {day: kind == CalendarDay.Kind.WORKDAY for day, kind in rows}
+            _table_cache["loaded_at"] = time.monotonic()
+        return _table_cache["days"]
+
+
+def clear_cache() -> None:
+    with _table_lock:
+        _table_cache["days"] = None
+
+
+@lru_cache(maxsize=64)
+def package_knows_year(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _is_working_day(day: datetime.date, table: dict[datetime.date, bool]) -> bool:
+    if day in table:
+        return table[day]
+    if package_knows_year(day.year):
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return _is_working_day(day, _table())
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted).
+
+    With days=0 the result is start itself if it is a working day, else the next
+    working day: a deadline never falls on a day off.
+    """
+    if days < 0:
+        raise ValueError("days must not be negative")
+    table = _table()
+    current = start
+    if days == 0:
+        while not _is_working_day(current, table):
+            current += datetime.timedelta(days=1)
+        return current
+    remaining = days
+    while remaining:
+        current += datetime.timedelta(days=1)
+        if _is_working_day(current, table):
+            remaining -= 1
+    return current
+
+
+def add_calendar_days(start: datetime.date, days: int) -> datetime.date:
+    """`days` calendar days after start; a deadline on a day off moves to the next working day."""
+    return add_working_days(start + datetime.timedelta(days=days), 0)
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    return add_working_days(day, 1)
+
+
+def previous_working_day(day: datetime.date) -> datetime.date:
+    table = _table()
+    current = day - datetime.timedelta(days=1)
+    while not _is_working_day(current, table):
+        current -= datetime.timedelta(days=1)
+    return current
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after start up to and including end; negative if end < start.
+
+    The inverse of add_working_days: working_days_between(d, add_working_days(d, n)) == n.
+    """
+    if end < start:
+        return -working_days_between(end, start)
+    table = _table()
+    count = 0
+    current = start
+    while current < end:
+        current += datetime.timedelta(days=1)
+        if _is_working_day(current, table):
+            count += 1
+    return count
+
+
+def uncovered_years(years) -> list[int]:
+    """Years for which neither the table nor chinese_calendar has holiday data."""
+    from office.models import CalendarDay
+
+    wanted = sorted(set(years))
+    unknown_to_package = [year for year in wanted if not package_knows_year(year)]
+    if not unknown_to_package:
+        return []
+    entered = set(
+        CalendarDay.objects.filter(date__year__in=unknown_to_package, kind=CalendarDay.Kind.HOLIDAY)
+        .values_list("date__year", flat=True)
+        .distinct()
+    )
+    return [year for year in unknown_to_package if year not in entered]
+
+
+def coming_years_uncovered(today: datetime.date) -> list[int]:
+    """This year and the next, when either lacks holiday data (shown on dashboards)."""
+    return uncovered_years([today.year, today.year + 1])

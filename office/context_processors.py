@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from office.models import Message
+from office.navigation import navigation_for
+
+
+def office_header(request):
+    """Header data on every page: the office's name, navigation, unread count."""
+    context = {"OFFICE_NAME": settings.OFFICE_NAME}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    context["nav_items"] = navigation_for(request)
+    context["unread_count"] = Message.objects.filter(recipient=user, read_at__isnull=True).count()
+    return context

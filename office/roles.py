@@ -1,0 +1,58 @@
+"""Roles are groups; this table says what each may do, and `roles_sync` makes it so."""
+
+from django.contrib.auth.models import Group, Permission
+
+
+class Role:
+    DIRECTOR = "办公室主任"
+    LEADER = "领导"
+    STAFF = "工作人员"
+    LIAISON = "委室联络员"
+    DRIVER = "司机"
+    CANTEEN = "食堂管理员"
+    DUTY = "值班员"
+
+    ALL = (DIRECTOR, LEADER, STAFF, LIAISON, DRIVER, CANTEEN, DUTY)
+    # Office people who may see the office-wide registers.
+    OFFICE = (DIRECTOR, LEADER, STAFF)
+
+
+_REFERENCE_DATA = ["unit", "person", "term", "membership", "calendarday"]
+
+# Model permissions ("app.codename") per role. Object-level grants (secret
+# documents) go through django-guardian on top of these.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DIRECTOR: [f"office.{verb}_{model}" for model in _REFERENCE_DATA for verb in ("view", "add", "change", "delete")],
+    Role.LEADER: [f"office.view_{model}" for model in _REFERENCE_DATA],
+    Role.STAFF: [f"office.view_{model}" for model in _REFERENCE_DATA]
+    + [f"office.{verb}_{model}" for model in ("person", "membership") for verb in ("add", "change")],
+    Role.LIAISON: ["office.view_unit", "office.view_person"],
+    Role.DRIVER: [],
+    Role.CANTEEN: ["office.view_unit", "office.view_person"],
+    Role.DUTY: ["office.view_unit", "office.view_person"],
+}
+
+
+def roles_sync() -> None:
+    """Create the role groups and set their permissions to the table above."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_office_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._office_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles)) or user.is_superuser

@@ -1,0 +1,28 @@
+"""Celery tasks of the core: they take ids, re-read rows and are idempotent."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from office import notifications
+
+# Retry only what a moment later may succeed: a locked or unreachable database.
+TRANSIENT = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**TRANSIENT)
+def delivery_send(delivery_id: int) -> bool:
+    return notifications.delivery_send(delivery_id)
+
+
+@shared_task(**TRANSIENT)
+def deliveries_flush() -> int:
+    return notifications.deliveries_flush()
+
+
+@shared_task(**TRANSIENT)
+def notify_task(user_ids: list[int], event_key: str, subject: str, body: str = "", link: str = "") -> int:
+    """Notify from a worker (used by sweeps and by tests of the pipeline)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=user_ids)
+    return len(notifications.notify(users, event_key, subject, body, link).created)
