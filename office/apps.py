@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -16,8 +17,14 @@ class OfficeConfig(AppConfig):
             auditlog.register(model)
 
         post_migrate.connect(_sync_roles, sender=self)
+        def clear_calendar_cache(**kwargs):
+            # Now, for reads later in this transaction; again at commit, in case
+            # a read in between cached the row before it was final.
+            calendar.clear_cache()
+            transaction.on_commit(calendar.clear_cache)
+
         for signal in (post_save, post_delete):
-            signal.connect(lambda **kwargs: calendar.clear_cache(), sender=CalendarDay, weak=False)
+            signal.connect(clear_calendar_cache, sender=CalendarDay, weak=False)
 
 
 def _sync_roles(**kwargs):

@@ -105,7 +105,7 @@ def previous_working_day(day: datetime.date) -> datetime.date:
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after start up to and including end; negative if end < start.
 
-    The inverse of add_working_days: working_days_between(d, add_working_days(d, n)) == n.
+    The inverse of add_working_days for n >= 1: working_days_between(d, add_working_days(d, n)) == n.
     """
     if end < start:
         return -working_days_between(end, start)

@@ -8,6 +8,7 @@ that person, so importing the same file twice does not duplicate anyone.
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -163,7 +164,7 @@ def people_import(*, filename: str, content: bytes, dry_run: bool = False) -> Im
         data, membership = _check_row(row, result, units, terms, codes_in_file)
         if result.errors:
             continue
-        person = existing_by_code.get(data["id_code"]) if data["id_code"] else None
+        person = existing_by_code.get(data.get("id_code", "")) if data.get("id_code") else None
         result.action = "更新" if person else "新增"
         planned.append((person, data, membership))
 
@@ -179,7 +180,9 @@ def people_import(*, filename: str, content: bytes, dry_run: bool = False) -> Im
                     setattr(person, name, value)
                 person.save()
             if membership:
-                Membership.objects.get_or_create(person=person, **membership)
+                Membership.objects.update_or_create(
+                    person=person, term=membership.pop("term"), body=membership.pop("body"), defaults=membership
+                )
     report.saved = True
     return report
 
@@ -235,23 +238,38 @@ def _check_row(row, result, units, terms, codes_in_file):
             errors.append(f"机构“{row.get('机构', '')}”应为：常委会组成人员、人大代表或主任会议")
         start_text = row.get("任职起", "")
         if start_text:
-            try:
-                start = datetime.date.fromisoformat(start_text.replace("/", "-").replace(".", "-"))
-            except ValueError:
+            start = parse_date(start_text)
+            if start is None:
                 errors.append(f"任职起“{start_text}”不是日期，应写作 2026-01-15")
         elif term is not None:
             start = term.start_date
         if term and body and start:
             membership = {"term": term, "body": body, "title": row.get("身份", "")[:50], "start_date": start}
 
-    data = {
-        "name": name,
-        "gender": _GENDERS.get(gender, ""),
-        "unit": unit,
-        "post": row.get("职务", ""),
-        "phone": row.get("电话", ""),
-        "email": email,
-        "id_code": code,
-        "protocol_rank": rank,
+    values = {
+        "姓名": name,
+        "性别": _GENDERS.get(gender, ""),
+        "单位": unit,
+        "职务": row.get("职务", ""),
+        "电话": row.get("电话", ""),
+        "邮箱": email,
+        "编号": code,
+        "排序号": rank,
     }
+    # Only the columns the file has: an update must not clear what the file leaves out.
+    data = {COLUMNS[column]: value for column, value in values.items() if column in row}
     return data, membership
+
+
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """2022-01-06, 2022/1/6, 2022.1.6 or 2022年1月6日, as Excel writes them."""
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from office import calendar, notifications
@@ -41,7 +42,7 @@ def inbox(request):
 def message_open(request, pk):
     message = get_object_or_404(Message, pk=pk, recipient=request.user)
     notifications.messages_mark_read(request.user, [message.pk])
-    if message.link and message.link.startswith("/"):
+    if message.link and url_has_allowed_host_and_scheme(message.link, allowed_hosts={request.get_host()}):
         return redirect(message.link)
     return render(request, "office/message_detail.html", {"message": message})
 
