@@ -26,7 +26,7 @@ NAVIGATION = [
 def navigation_for(request):
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match else ""
-    if current == "office" and match.url_name.startswith(("person", "unit")):
+    if current == "office" and match.url_name.startswith(("person", "people", "unit")):
         current = "people"
     return [
         {"label": item.label, "url": reverse(item.url_name), "active": item.namespace == current}

@@ -12,6 +12,7 @@ office_patterns = [
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("people/", views.person_list, name="person_list"),
     path("people/import/", views.people_import_view, name="people_import"),
+    path("people/import/template.csv", views.people_import_template, name="people_import_template"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("units/", views.unit_list, name="unit_list"),
     path("me/", views.profile, name="profile"),

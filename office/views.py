@@ -1,7 +1,10 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -125,6 +128,17 @@ def people_import_view(request):
     else:
         form = PeopleImportForm()
     return render(request, "office/people_import.html", {"form": form, "report": report, "columns": list(COLUMNS)})
+
+
+def people_import_template(request):
+    """An empty list with the right headers and one example row, for Excel."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%90%8D%E5%8D%95%E6%A8%A1%E6%9D%BF.csv"
+    response.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(list(COLUMNS))
+    writer.writerow(["张三", "男", "财经工委", "常委会委员", "0731-1234567", "", "W99", "150", "16", "常委会组成人员", "委员", "2022-01-06"])
+    return response
 
 
 def profile(request):

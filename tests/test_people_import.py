@@ -317,3 +317,15 @@ def test_unreadable_upload_shows_chinese_error(import_setup):
     response = client.post(URL, {"file": upload("名单.txt", b"whatever")})
     assert "只支持 .xlsx 或 .csv 文件" in response.content.decode()
     assert Person.objects.count() == before
+
+
+def test_downloaded_template_imports_as_is(import_setup, office):
+    response = office.client_for(office.staff).get(reverse("office:people_import_template"))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content.startswith("\ufeff".encode())  # Excel needs the BOM to read UTF-8
+    report = people_import(filename="模板.csv", content=content)
+    assert report.saved, [row.errors for row in report.rows]
+    person = Person.objects.get(id_code="W99")
+    assert person.unit.short_name == "财经工委"
+    assert person.memberships.get().body == Body.STANDING_COMMITTEE
