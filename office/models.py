@@ -225,3 +225,23 @@ def chinese_numeral(number: int) -> str:
         return _DIGITS[hundreds] + "百零" + _DIGITS[rest]
     tail = chinese_numeral(rest)
     return _DIGITS[hundreds] + "百" + ("一" + tail if rest < 20 else tail)
+
+
+class WorkflowLog(models.Model):  # 流转记录：每一步谁、何时、从哪到哪、意见
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField("操作", max_length=30)
+    action_label = models.CharField("操作名称", max_length=30)
+    from_state = models.CharField("原状态", max_length=30, blank=True)
+    to_state = models.CharField("新状态", max_length=30, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    comment = models.TextField("意见", blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "流转记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.action_label} {self.from_state}→{self.to_state}"

@@ -91,7 +91,7 @@ def notify(recipients, event_key: str, subject: str, body: str = "", link: str =
     Recipients are users; inactive users and repeats are skipped. Returns what was
     new this time, so callers and tests can see a repeat did nothing.
     """
-    from office.tasks import delivery_send
+    from office.tasks import deliveries_send as deliveries_send_task
 
     created, deliveries = [], []
     seen = set()
@@ -118,10 +118,10 @@ def notify(recipients, event_key: str, subject: str, body: str = "", link: str =
                 continue
             delivery = Delivery.objects.create(message=message, channel=key)
             deliveries.append(delivery)
-    for delivery in deliveries:
+    if deliveries:
         from office.jobs import enqueue
 
-        enqueue(delivery_send, delivery.pk)
+        enqueue(deliveries_send_task, [delivery.pk for delivery in deliveries])
     return NotifyResult(created=created, deliveries=deliveries)
 
 
@@ -152,6 +152,12 @@ def delivery_send(delivery_id: int) -> bool:
         return False
     Delivery.objects.filter(pk=delivery_id).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
+
+
+def missing_recipients(event_key: str, users) -> list:
+    """The users not yet told about event_key (one query), for sweeps that batch."""
+    told = set(Message.objects.filter(event_key=event_key, recipient__in=users).values_list("recipient_id", flat=True))
+    return [user for user in users if user.pk not in told]
 
 
 def deliveries_flush(limit: int = 500) -> int:

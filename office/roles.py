@@ -56,3 +56,32 @@ def user_roles(user) -> set[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles)) or user.is_superuser
+
+
+def user_unit_id(user) -> int | None:
+    """The unit the user works in (their person record), or None."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_office_unit_id", False)
+    if cached is False:
+        from office.models import Person
+
+        cached = Person.objects.filter(user=user).values_list("unit_id", flat=True).first()
+        user._office_unit_id = cached
+    return cached
+
+
+def liaisons_by_unit() -> dict[int, list]:
+    """unit id → the active login users who act for that unit (its liaisons)."""
+    from django.contrib.auth import get_user_model
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.LIAISON, person__unit__isnull=False)
+        .select_related("person")
+        .distinct()
+    )
+    contacts: dict[int, list] = {}
+    for user in users:
+        contacts.setdefault(user.person.unit_id, []).append(user)
+    return contacts

@@ -191,6 +191,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 _flush_minutes = env_int("OUTBOX_FLUSH_MINUTES", 1)
+_sweep_hour, _sweep_minute = env_time("SUPERVISION_SWEEP_TIME", "08:30")
 CELERY_BEAT_SCHEDULE = {
     # Every minute: send notification deliveries left pending (Redis was down,
     # a worker died); expires before the next run so runs never pile up.
@@ -198,6 +199,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "office.tasks.deliveries_flush",
         "schedule": crontab(minute=f"*/{_flush_minutes}"),
         "options": {"expires": _flush_minutes * 60 - 5},
+    },
+    # Mornings at 08:30, and again each working hour, so a morning missed while
+    # Redis or the worker was down is caught up; reruns send nothing twice.
+    "supervision-reminders": {
+        "task": "supervision.tasks.reminders_sweep_task",
+        "schedule": crontab(minute=_sweep_minute, hour=f"{_sweep_hour}-17"),
+        "options": {"expires": 50 * 60},
+    },
+    # The 1st of each month at 08:00: last month's 督办 通报 to the director and leaders.
+    "supervision-bulletin": {
+        "task": "supervision.tasks.monthly_bulletin_send",
+        "schedule": crontab(minute=0, hour=8, day_of_month=1),
+        "options": {"expires": 3600},
     },
 }
 
@@ -212,6 +226,29 @@ END_OF_DAY_TIME = env_time("END_OF_DAY_TIME", "17:30")
 OFFICE_NAME = env_str("OFFICE_NAME", "清河区人大常委会办公室")
 # Address used in links inside emails and messages.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# PDF fonts: "path" or "path:index" for a .ttc. The defaults are free TrueType
+# fonts from Debian; point 仿宋 and the title (小标宋) at licensed fonts if held.
+_FONT_DIR = "/usr/share/fonts/truetype"
+PDF_FONTS = {
+    "song": env_str("PDF_FONT_SONG", f"{_FONT_DIR}/arphic/uming.ttc:0"),
+    "hei": env_str("PDF_FONT_HEI", f"{_FONT_DIR}/wqy/wqy-zenhei.ttc:0"),
+    "kai": env_str("PDF_FONT_KAI", f"{_FONT_DIR}/arphic/ukai.ttc:0"),
+    "fangsong": env_str("PDF_FONT_FANGSONG", f"{_FONT_DIR}/arphic/uming.ttc:0"),
+    "title": env_str("PDF_FONT_TITLE", f"{_FONT_DIR}/wqy/wqy-zenhei.ttc:0"),
+}
+
+# 督办 3715 rule: working (or calendar) days allowed per urgency class.
+SUPERVISION_DAYS = {
+    "urgent": env_int("SUPERVISION_DAYS_URGENT", 3),
+    "normal": env_int("SUPERVISION_DAYS_NORMAL", 7),
+    "complex": env_int("SUPERVISION_DAYS_COMPLEX", 15),
+}
+SUPERVISION_DAY_KIND = env_str("SUPERVISION_DAY_KIND", "working")
+if SUPERVISION_DAY_KIND not in {"working", "calendar"}:
+    raise ImproperlyConfigured(f"SUPERVISION_DAY_KIND={SUPERVISION_DAY_KIND!r}: use working or calendar")
+# From this overdue working day on, the leader in charge is chased too.
+SUPERVISION_ESCALATE_AFTER = env_int("SUPERVISION_ESCALATE_AFTER", 3)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,11 @@ def delivery_send(delivery_id: int) -> bool:
 
 
 @shared_task(**TRANSIENT)
+def deliveries_send(delivery_ids: list[int]) -> int:
+    return sum(notifications.delivery_send(delivery_id) for delivery_id in delivery_ids)
+
+
+@shared_task(**TRANSIENT)
 def deliveries_flush() -> int:
     return notifications.deliveries_flush()
 
