@@ -90,11 +90,13 @@ def field_table(rows: list[tuple[str, str]], label_width=32 * mm, total_width=16
     return table
 
 
-def grid_table(header: list[str], rows: list[list], col_widths=None, repeat_header=True) -> Table:
+def grid_table(header: list[str], rows: list[list], col_widths=None, repeat_header=True, font_size=10.5) -> Table:
     """A ruled table with a header row, for lists and rankings."""
     s = styles()
-    data = [[Paragraph(escape(h), s.cell_label) for h in header]]
-    data += [[Paragraph(escape(value), s.cell) for value in row] for row in rows]
+    head = ParagraphStyle("grid_head", parent=s.cell_label, fontSize=font_size, leading=font_size * 1.35)
+    cell = ParagraphStyle("grid_cell", parent=s.cell, fontSize=font_size, leading=font_size * 1.35)
+    data = [[Paragraph(escape(h), head) for h in header]]
+    data += [[Paragraph(escape(value), cell) for value in row] for row in rows]
     table = Table(data, colWidths=col_widths, repeatRows=1 if repeat_header else 0)
     table.setStyle(
         TableStyle(

@@ -99,13 +99,13 @@ def monthly_bulletin(month_start: datetime.date, month_end: datetime.date, stats
 
     header = ["名次", "主办单位", "交办", "办复", "办结", "按期办结", "逾期未结", "办复率", "按期办结率", "满意率"]
     rows = [
-        [str(rank), st.unit.name, st.assigned, st.answered, st.closed, st.closed_on_time, st.overdue_now,
+        [str(rank), st.unit.label, st.assigned, st.answered, st.closed, st.closed_on_time, st.overdue_now,
          pct(st.answer_rate), pct(st.on_time_rate), pct(st.satisfaction_rate)]
         for rank, st in enumerate(stats, start=1)
     ]
     rows.append(["", "合计", total.assigned, total.answered, total.closed, total.closed_on_time, total.overdue_now,
                  pct(total.answer_rate), pct(total.on_time_rate), pct(total.satisfaction_rate)])
-    widths = [10 * mm, 38 * mm, 11 * mm, 11 * mm, 11 * mm, 14 * mm, 14 * mm, 15 * mm, 17 * mm, 15 * mm]
+    widths = [10 * mm, 30 * mm, 12 * mm, 12 * mm, 12 * mm, 15 * mm, 15 * mm, 18 * mm, 19 * mm, 18 * mm]
     story = [
         Paragraph(escape(settings.OFFICE_NAME), s.subtitle),
         Paragraph(f"督办工作通报（{month_start.year}年{month_start.month}月）", s.title),

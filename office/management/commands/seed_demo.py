@@ -1,7 +1,9 @@
 """Demo data for a fictional district office. Safe to run again: nothing is duplicated."""
 
 import datetime
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -101,6 +103,17 @@ class Command(BaseCommand):
             "这是演示数据。左上角的导航进入办会、办文、督办、办事、作风各项职责；右上角“消息”是您的站内通知。",
             link="",
         )
+        # Each duty app may add its own demo records (module <app>/demo.py, function seed).
+        for app_config in apps.get_app_configs():
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            message = module.seed()
+            if message:
+                self.stdout.write(f"  {app_config.verbose_name}：{message}")
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{Person.objects.count()} 人，{Unit.objects.count()} 个单位"))
 
     def _user(self, username, name, role):
