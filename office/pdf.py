@@ -23,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from office.text import chinese_date  # noqa: F401  (re-exported for the PDF modules)
+
 FONT_ROLES = ("song", "hei", "kai", "fangsong", "title")
 _registered: set[str] = set()
 _lock = threading.Lock()
@@ -138,7 +140,3 @@ def store(path: str, content: bytes) -> str:
 def signature_block(date_text: str) -> list:
     s = styles()
     return [Spacer(1, 10 * mm), Paragraph(escape(settings.OFFICE_NAME), s.right), Paragraph(escape(date_text), s.right)]
-
-
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -49,22 +49,27 @@ class Workflow:
         state = getattr(obj, self.state_field)
         return [t for t in self.transitions.values() if state in t.sources and t.allowed(user, obj)]
 
+    def check(self, obj, action: str, user, comment: str = "") -> Transition:
+        """Raise TransitionRefused unless `user` may take `action` on obj now."""
+        transition = self.get(action)
+        state = getattr(obj, self.state_field)
+        if state not in transition.sources:
+            raise TransitionRefused(f"当前状态为“{self.state_labels.get(state, state)}”，不能{transition.label}")
+        if not transition.allowed(user, obj):
+            raise TransitionRefused(f"您没有权限{transition.label}")
+        if transition.comment_required and not (comment or "").strip():
+            raise TransitionRefused(f"请填写{transition.comment_label}")
+        return transition
+
     def perform(self, obj, action: str, user, comment: str = "", on_commit: Callable | None = None, **changes) -> WorkflowLog:
         """Check and perform `action` on obj (a locked row), recording the step.
 
         `changes` are further fields set together with the state (a reason, a date).
         Must run inside the caller's transaction, after select_for_update of obj.
         """
-        transition = self.get(action)
+        transition = self.check(obj, action, user, comment)
         state = getattr(obj, self.state_field)
-        label = self.state_labels.get(state, state)
-        if state not in transition.sources:
-            raise TransitionRefused(f"当前状态为“{label}”，不能{transition.label}")
-        if not transition.allowed(user, obj):
-            raise TransitionRefused(f"您没有权限{transition.label}")
         comment = (comment or "").strip()
-        if transition.comment_required and not comment:
-            raise TransitionRefused(f"请填写{transition.comment_label}")
         if transition.target is not None:
             setattr(obj, self.state_field, transition.target)
         for name, value in changes.items():

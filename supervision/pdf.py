@@ -20,6 +20,10 @@ def _leader_name(user) -> str:
     return person.name if person else user.username
 
 
+def day_word() -> str:
+    return "个工作日" if settings.SUPERVISION_DAY_KIND == "working" else "天"
+
+
 def assignment_notice(item: SupervisionItem) -> bytes:
     """交办通知单: what, who, by when, as handed to the units."""
     s = styles()
@@ -31,7 +35,7 @@ def assignment_notice(item: SupervisionItem) -> bytes:
         ("主办单位", lead),
         ("协办单位", co_units),
         ("责任人", item.responsible.name if item.responsible else "—"),
-        ("紧急程度", f"{item.get_urgency_display()}（{settings.SUPERVISION_DAYS[item.urgency]}个工作日）"),
+        ("紧急程度", f"{item.get_urgency_display()}（{settings.SUPERVISION_DAYS[item.urgency]}{day_word()}）"),
         ("交办日期", chinese_date(item.assigned_on)),
         ("办理期限", chinese_date(item.deadline)),
         ("分管领导", _leader_name(item.leader)),
@@ -114,7 +118,7 @@ def monthly_bulletin(month_start: datetime.date, month_end: datetime.date, stats
             escape(
                 f"{chinese_date(month_start)}至{chinese_date(month_end)}，共交办督办事项{total.assigned}件，"
                 f"办复{total.answered}件，办结{total.closed}件，其中按期办结{total.closed_on_time}件，"
-                f"目前逾期未结{total.overdue_now}件。各单位情况如下（按按期办结率排序）："
+                f"目前逾期未结{total.overdue_now}件。各单位情况如下（按“按期办结率”排序）："
             ),
             s.body,
         ),

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from office import calendar
 from office.jobs import enqueue
+from office.text import chinese_date, month_day
 from office.notifications import missing_recipients, notify
 from office.models import Message
 from office.roles import liaisons_by_unit
@@ -106,12 +107,12 @@ def _sweep_batch(items, today, contacts, result, chase_send) -> None:
             result.chase_item_ids.append(item.pk)
             continue
         if kind == "due-1":
-            subject = f"督办提醒：{item.number}将于{item.deadline:%m月%d日}到期"
-            body = f"“{item.title}”的办理期限是{item.deadline:%Y年%m月%d日}，请按期办结并报送办结报告。"
+            subject = f"督办提醒：{item.number}将于{month_day(item.deadline)}到期"
+            body = f"“{item.title}”的办理期限是{chinese_date(item.deadline)}，请按期办结并报送办结报告。"
             result.due_soon += 1
         else:
             subject = f"督办提醒：{item.number}今天到期"
-            body = f"“{item.title}”今天（{item.deadline:%Y年%m月%d日}）到期，请今日办结并报结；确需延期请立即申请。"
+            body = f"“{item.title}”今天（{chinese_date(item.deadline)}）到期，请今日办结并报结；确需延期请立即申请。"
             result.due_today += 1
         notify(missing, key, subject, body, link=item.get_absolute_url())
 
@@ -137,7 +138,7 @@ def item_chase(item: SupervisionItem, today: datetime.date) -> int:
     notify(
         missing, key,
         f"催办通知：{item.number}已逾期{overdue}个工作日{escalated}",
-        f"“{item.title}”办理期限为{item.deadline:%Y年%m月%d日}，已逾期{overdue}个工作日，请抓紧办理并报结。催办通知单见附件。",
+        f"“{item.title}”办理期限为{chinese_date(item.deadline)}，已逾期{overdue}个工作日，请抓紧办理并报结。催办通知单见附件。",
         link=item.get_absolute_url(), attachments=[stored],
     )
     return len(missing)

@@ -10,6 +10,7 @@ from office import calendar
 from office.jobs import enqueue
 from office.numbering import number_take
 from office.roles import Role, has_role, user_unit_id
+from office.text import chinese_date
 from office.workflow import Transition, TransitionRefused, Workflow, workflow_note
 from supervision.models import (
     NUMBER_SERIES,
@@ -112,9 +113,16 @@ EDITABLE_FIELDS = [
 ]
 
 
-def _check_override(data: dict) -> None:
-    if data.get("deadline_override") and not (data.get("deadline_override_reason") or "").strip():
-        raise TransitionRefused("指定期限时须填写理由")
+def _check_override(item: SupervisionItem) -> None:
+    if item.deadline_override:
+        if not (item.deadline_override_reason or "").strip():
+            raise TransitionRefused("指定期限时须填写理由")
+        _check_working_day(item.deadline_override)
+
+
+def _check_working_day(day: datetime.date) -> None:
+    if not calendar.is_working_day(day):
+        raise TransitionRefused(f"办理期限须为工作日，{chinese_date(day)}是休息日")
 
 
 @transaction.atomic
@@ -122,9 +130,10 @@ def item_register(*, actor, co_units=(), source_object=None, **data) -> Supervis
     """挂号: record the item with the next number of the year."""
     if not is_office(actor):
         raise TransitionRefused("只有办公室工作人员可以登记督办事项")
-    _check_override(data)
     year = timezone.localdate().year
-    item = SupervisionItem(year=year, serial=number_take(series=NUMBER_SERIES, year=year), registered_by=actor, **data)
+    item = SupervisionItem(registered_by=actor, **data)
+    _check_override(item)
+    item.year, item.serial = year, number_take(series=NUMBER_SERIES, year=year)
     if source_object is not None:
         item.source_object = source_object
     item.save()
@@ -140,14 +149,15 @@ def item_update(*, item: SupervisionItem, actor, co_units=None, **data) -> Super
         raise TransitionRefused("只有办公室工作人员可以修改督办事项")
     if item.state != State.REGISTERED:
         raise TransitionRefused("事项已交办，不能再修改；期限变更请走延期申请")
-    _check_override(data)
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(name)
         setattr(item, name, value)
+    _check_override(item)
     item.save()
     if co_units is not None:
         item.co_units.set([unit for unit in co_units if unit.pk != item.lead_unit_id])
+    item.co_units.remove(item.lead_unit)  # the lead unit is never also a co-unit
     return item
 
 
@@ -164,6 +174,8 @@ def item_assign(*, item: SupervisionItem, actor, assigned_on: datetime.date | No
     from supervision.tasks import assignment_notice_send
 
     item = _locked(item)
+    WORKFLOW.check(item, "assign", actor)
+    _check_override(item)
     assigned_on = assigned_on or timezone.localdate()
     deadline = item.deadline_override or deadline_by_rule(assigned_on, item.urgency)
     if deadline < assigned_on:
@@ -219,6 +231,7 @@ def item_report_completion(*, item: SupervisionItem, actor, report: str) -> Supe
 def item_close(*, item: SupervisionItem, actor, satisfaction: str = "", comment: str = "") -> SupervisionItem:
     """销号 after review; a deputy's suggestion needs the deputy's satisfaction grade."""
     item = _locked(item)
+    WORKFLOW.check(item, "close", actor, comment)
     if item.source == Source.SUGGESTION and satisfaction not in Satisfaction.values:
         raise TransitionRefused("代表建议销号前须登记代表满意度")
     if satisfaction and satisfaction not in Satisfaction.values:
@@ -274,7 +287,8 @@ def extension_request(*, item: SupervisionItem, actor, new_deadline: datetime.da
     if today > item.deadline:
         raise TransitionRefused("已超过办理期限，不能再申请延期，请尽快办理")
     if new_deadline <= item.deadline:
-        raise TransitionRefused(f"申请的期限须晚于现期限（{item.deadline:%Y年%m月%d日}）")
+        raise TransitionRefused(f"申请的期限须晚于现期限（{chinese_date(item.deadline)}）")
+    _check_working_day(new_deadline)
     if not (reason or "").strip():
         raise TransitionRefused("请填写延期理由")
     try:
@@ -285,7 +299,7 @@ def extension_request(*, item: SupervisionItem, actor, new_deadline: datetime.da
     except IntegrityError:
         raise TransitionRefused("该事项已有一份待审批的延期申请") from None
     workflow_note(item, action="extension_request", label="申请延期", actor=actor, state=item.state,
-                  comment=f"申请延至{new_deadline:%Y年%m月%d日}：{reason.strip()}")
+                  comment=f"申请延至{chinese_date(new_deadline)}：{reason.strip()}")
     transaction.on_commit(lambda: enqueue(extension_notify, extension.pk))
     return extension
 
@@ -301,6 +315,8 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
         raise TransitionRefused("该延期申请已审批")
     if not can_decide(actor, item):
         raise TransitionRefused("只有办公室主任或分管领导可以审批延期")
+    if item.state not in OPEN_STATES:
+        raise TransitionRefused(f"事项已{item.get_state_display()}，延期申请不再审批")
     if not approve and not (comment or "").strip():
         raise TransitionRefused("不批准时请填写意见")
     extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
@@ -313,7 +329,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
         item.save()
     label = "批准延期" if approve else "不批准延期"
     workflow_note(item, action="extension_decide", label=label, actor=actor, state=item.state,
-                  comment=f"{extension.old_deadline:%Y年%m月%d日} → {extension.new_deadline:%Y年%m月%d日}" + (f"；{comment.strip()}" if comment.strip() else ""))
+                  comment=f"{chinese_date(extension.old_deadline)} → {chinese_date(extension.new_deadline)}" + (f"；{comment.strip()}" if comment.strip() else ""))
     transaction.on_commit(lambda: enqueue(extension_notify, extension.pk))
     return extension
 

@@ -5,6 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from office.text import chinese_date, month_day
 from office.notifications import notify
 from office.pdf import store
 from office.roles import liaisons_by_unit
@@ -37,7 +38,7 @@ def assignment_notice_send(item_id: int) -> int:
         recipients,
         f"supervision:{item.pk}:assigned:{item.assigned_on:%Y-%m-%d}",
         f"督办交办：{item.number} {item.title}",
-        f"请于{item.deadline:%Y年%m月%d日}前办结并报结。交办通知单见附件。",
+        f"请于{chinese_date(item.deadline)}前办结并报结。交办通知单见附件。",
         link=item.get_absolute_url(),
         attachments=[stored],
     )
@@ -79,12 +80,12 @@ def extension_notify(extension_id: int) -> int:
 
         directors = list(get_user_model().objects.filter(groups__name=Role.DIRECTOR, is_active=True))
         recipients = [item.leader, *directors]
-        subject = f"延期申请：{item.number}申请延至{extension.new_deadline:%m月%d日}"
+        subject = f"延期申请：{item.number}申请延至{month_day(extension.new_deadline)}"
         body = f"理由：{extension.reason}"
     else:
         recipients = [extension.requested_by]
         subject = f"延期{extension.get_decision_display()}：{item.number}"
-        body = extension.decision_comment or f"办理期限为{item.deadline:%Y年%m月%d日}。"
+        body = extension.decision_comment or f"办理期限为{chinese_date(item.deadline)}。"
     key = f"supervision:{item.pk}:extension:{extension.pk}:{extension.decision}"
     return len(notify(recipients, key, subject, body, link=item.get_absolute_url()).created)
 
