@@ -66,7 +66,8 @@ def seed() -> str:
     plans = [(-6, "财经工委"), (-2, "法制工委"), (-1, "财经工委"), (0, "财经工委"), (0, "教科文卫工委"),
              (1, "农业农村工委"), (3, "财经工委"), (6, "社会建设工委"), (9, "研究室"), (12, "财经工委")]
     for index, (offset, lead) in enumerate(plans):
-        urgency = [Urgency.URGENT, Urgency.NORMAL, Urgency.COMPLEX][index % 3]
+        # Long enough a rule that the assignment date lies in the past.
+        urgency = Urgency.COMPLEX if offset >= 3 else [Urgency.URGENT, Urgency.NORMAL][index % 2]
         item = register(index + 2, urgency=urgency, lead=lead, co=("法制工委",) if index % 4 == 0 and lead != "法制工委" else ())
         deadline = calendar.add_working_days(today, offset) if offset >= 0 else _back(today, -offset)
         item = _assign_so_deadline_is(item, staff, deadline)

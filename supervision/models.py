@@ -143,6 +143,7 @@ class Extension(models.Model):  # 延期申请
         PENDING = "pending", "待审批"
         APPROVED = "approved", "已批准"
         REFUSED = "refused", "未批准"
+        WITHDRAWN = "withdrawn", "已撤销"
 
     item = models.ForeignKey(SupervisionItem, verbose_name="督办事项", on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")

@@ -8,6 +8,7 @@ from reportlab.platypus import Paragraph, Spacer
 
 from office.pdf import build, chinese_date, escape, field_table, grid_table, signature_block, styles
 from supervision.models import SupervisionItem
+from supervision.services import rule_days_text
 
 
 def _units_text(item: SupervisionItem) -> tuple[str, str]:
@@ -18,10 +19,6 @@ def _units_text(item: SupervisionItem) -> tuple[str, str]:
 def _leader_name(user) -> str:
     person = getattr(user, "person", None)
     return person.name if person else user.username
-
-
-def day_word() -> str:
-    return "个工作日" if settings.SUPERVISION_DAY_KIND == "working" else "天"
 
 
 def assignment_notice(item: SupervisionItem) -> bytes:
@@ -35,7 +32,7 @@ def assignment_notice(item: SupervisionItem) -> bytes:
         ("主办单位", lead),
         ("协办单位", co_units),
         ("责任人", item.responsible.name if item.responsible else "—"),
-        ("紧急程度", f"{item.get_urgency_display()}（{settings.SUPERVISION_DAYS[item.urgency]}{day_word()}）"),
+        ("紧急程度", f"{item.get_urgency_display()}（{rule_days_text(item.urgency)}）"),
         ("交办日期", chinese_date(item.assigned_on)),
         ("办理期限", chinese_date(item.deadline)),
         ("分管领导", _leader_name(item.leader)),

@@ -4,7 +4,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from office.models import Message, Unit
@@ -99,15 +99,21 @@ def item_list(user, filters: ItemFilters, today: datetime.date) -> QuerySet:
         items = items.filter(assigned_on__gte=filters.assigned_from)
     if filters.assigned_to:
         items = items.filter(assigned_on__lte=filters.assigned_to)
+    # The register's order: open items red, yellow, then by deadline; then 已报结
+    # (awaiting 销号), 已挂号 (awaiting 交办), and 已销号 newest first.
+    rank = Case(
+        When(state__in=OPEN_STATES, light_code=Light.RED, then=Value(0)),
+        When(state__in=OPEN_STATES, light_code=Light.YELLOW, then=Value(1)),
+        When(state__in=OPEN_STATES, then=Value(2)),
+        When(state=State.REPORTED, then=Value(3)),
+        When(state=State.REGISTERED, then=Value(4)),
+        default=Value(5),
+    )
+    deadline = Case(When(state=State.CLOSED, then=Value(None)), default=F("deadline"), output_field=DateField())
     return (
         items.select_related("lead_unit", "leader__person", "supervisor__person")
         .prefetch_related("co_units")
-        .order_by(
-            Case(When(light_code=Light.RED, then=0), When(light_code=Light.YELLOW, then=1), default=2),
-            "deadline",
-            "-year",
-            "-serial",
-        )
+        .order_by(rank, deadline.asc(nulls_last=True), "-year", "-serial")
     )
 
 
@@ -121,7 +127,7 @@ def _parse_number(text: str):
 
 def light_counts(user, today: datetime.date) -> dict[str, int]:
     rows = (
-        with_light(items_visible_to(user).filter(state__in=OPEN_STATES), today)
+        with_light(items_visible_to(user).filter(state__in=(*OPEN_STATES, State.REPORTED)), today)
         .values("light_code")
         .annotate(n=Count("id"))
     )
@@ -228,3 +234,31 @@ def item_extensions(item: SupervisionItem):
 
 def pending_extension(item: SupervisionItem) -> Extension | None:
     return item.extensions.filter(decision=Extension.Decision.PENDING).first()
+
+
+# --- for the 督办 pages (views) ---------------------------------------------------
+
+
+def can_see_stats(user) -> bool:
+    """统计 and the monthly 通报: the office and the leaders, not the units."""
+    return has_role(user, Role.DIRECTOR, Role.STAFF, Role.LEADER)
+
+
+def item_reports(item: SupervisionItem) -> list:
+    """The item's progress reports, oldest first, with author and unit in the same query."""
+    from supervision.models import ProgressReport
+
+    return list(
+        ProgressReport.objects.filter(item=item).select_related("author__person", "unit").order_by("created_at", "id")
+    )
+
+
+def report_get(user, pk):
+    """A progress report whose item the user may see; 404 otherwise."""
+    from supervision.models import ProgressReport
+
+    report = ProgressReport.objects.filter(pk=pk, item__in=items_visible_to(user)).first()
+    if report is None:
+        raise Http404("没有这份进展反馈")
+    return report
+

@@ -52,6 +52,11 @@ def can_handle(user, item) -> bool:
     return in_item_units(user, item) or is_office(user)
 
 
+def can_edit(user, item) -> bool:
+    """Details may be corrected until the item is assigned."""
+    return is_office(user) and item.state == State.REGISTERED
+
+
 def can_report_completion(user, item) -> bool:
     return in_lead_unit(user, item) or is_office(user)
 
@@ -85,6 +90,12 @@ def deadline_by_rule(assigned_on: datetime.date, urgency: str) -> datetime.date:
     if settings.SUPERVISION_DAY_KIND == "calendar":
         return calendar.add_calendar_days(assigned_on, days)
     return calendar.add_working_days(assigned_on, days)
+
+
+def rule_days_text(urgency: str) -> str:
+    """“7个工作日” (or “7个自然日” when the rule counts calendar days)."""
+    unit = "个工作日" if settings.SUPERVISION_DAY_KIND == "working" else "个自然日"
+    return f"{settings.SUPERVISION_DAYS[urgency]}{unit}"
 
 
 def light_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -180,8 +191,12 @@ def item_assign(*, item: SupervisionItem, actor, assigned_on: datetime.date | No
     deadline = item.deadline_override or deadline_by_rule(assigned_on, item.urgency)
     if deadline < assigned_on:
         raise TransitionRefused("办理期限不能早于交办日期")
+    if item.deadline_override:
+        rule = f"指定期限，理由：{item.deadline_override_reason}"
+    else:
+        rule = f"{item.get_urgency_display()}事项{rule_days_text(item.urgency)}"
     WORKFLOW.perform(
-        item, "assign", actor,
+        item, "assign", actor, comment=f"办理期限{chinese_date(deadline)}（{rule}）",
         on_commit=lambda: enqueue(assignment_notice_send, item.pk),
         assigned_on=assigned_on, deadline=deadline, original_deadline=deadline,
     )
@@ -222,6 +237,10 @@ def item_report_completion(*, item: SupervisionItem, actor, report: str) -> Supe
     log = WORKFLOW.perform(
         item, "report", actor, comment=report,
         completion_report=(report or "").strip(), reported_on=timezone.localdate(),
+    )
+    # A request to extend a deadline that has been met is moot.
+    item.extensions.filter(decision=Extension.Decision.PENDING).update(
+        decision=Extension.Decision.WITHDRAWN, decided_at=timezone.now(), decision_comment="事项已报结，申请自动撤销"
     )
     transaction.on_commit(lambda: enqueue(item_event_notify, item.pk, "reported", log.pk))
     return item
@@ -316,7 +335,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
     if not can_decide(actor, item):
         raise TransitionRefused("只有办公室主任或分管领导可以审批延期")
     if item.state not in OPEN_STATES:
-        raise TransitionRefused(f"事项已{item.get_state_display()}，延期申请不再审批")
+        raise TransitionRefused(f"事项当前为“{item.get_state_display()}”，延期申请不再审批")
     if not approve and not (comment or "").strip():
         raise TransitionRefused("不批准时请填写意见")
     extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
@@ -332,8 +351,3 @@ def extension_decide(*, extension: Extension, actor, approve: bool, comment: str
                   comment=f"{chinese_date(extension.old_deadline)} → {chinese_date(extension.new_deadline)}" + (f"；{comment.strip()}" if comment.strip() else ""))
     transaction.on_commit(lambda: enqueue(extension_notify, extension.pk))
     return extension
-
-
-def urgency_days() -> list[tuple[str, str, int]]:
-    """For forms and help texts: (value, label, days)."""
-    return [(value, label, settings.SUPERVISION_DAYS[value]) for value, label in Urgency.choices]

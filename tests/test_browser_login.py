@@ -18,7 +18,7 @@ def test_director_logs_in_sees_dashboard_and_logs_out(office, live_server, page)
     assert "孙主任" in page.locator(".userbox").inner_text()
 
     page.click("nav.mainnav >> text=督办")
-    assert page.locator("h1").inner_text() == "督办"
+    assert page.locator("h1").inner_text() == "督办台账"
 
     page.click("text=退出")
     assert "/accounts/login/" in page.url

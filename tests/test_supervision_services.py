@@ -180,7 +180,7 @@ def test_days_per_urgency_are_settings(settings, office):
     assert services.deadline_by_rule(monday, "normal") == D(2026, 11, 23)
     assert services.deadline_by_rule(monday, "complex") == D(2026, 11, 30)
     assert assigned(office, on=monday, urgency="normal").deadline == D(2026, 11, 23)
-    assert [days for _, _, days in services.urgency_days()] == [1, 5, 10]
+    assert [services.rule_days_text(u) for u in ("urgent", "normal", "complex")] == ["1个工作日", "5个工作日", "10个工作日"]
 
 
 def test_deadline_override_is_used_at_assignment(office):
@@ -504,7 +504,7 @@ def test_the_whole_path_is_logged(office):
     services.item_close(item=item, actor=office.leader, comment="同意销号")
     rows = [(log.action, log.from_state, log.to_state, log.actor, log.comment) for log in logs(item)]
     assert rows == [
-        ("assign", "registered", "assigned", office.staff, ""),
+        ("assign", "registered", "assigned", office.staff, "办理期限2026年11月25日（一般事项7个工作日）"),
         ("start", "assigned", "in_progress", office.liaison_a, ""),
         ("report", "in_progress", "reported", office.liaison_a, "报结一"),
         ("return", "reported", "in_progress", office.leader, "退回一"),
@@ -785,7 +785,8 @@ def test_light_counts_for_the_office(office):
     for deadline in (D(2026, 11, 26), D(2026, 11, 25), D(2026, 11, 30), D(2026, 12, 10)):
         set_state(assigned(office), state=State.IN_PROGRESS, deadline=deadline)
     set_state(assigned(office), state=State.REPORTED, deadline=D(2026, 11, 20), reported_on=D(2026, 11, 26))
-    assert selectors.light_counts(office.director, friday) == {"red": 2, "yellow": 1, "green": 1}
+    # The reported-late item counts as red too, as the list filtered by red shows it.
+    assert selectors.light_counts(office.director, friday) == {"red": 3, "yellow": 1, "green": 1}
 
 
 # --- 6. visibility ------------------------------------------------------------------
