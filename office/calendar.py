@@ -51,12 +51,18 @@ def package_knows_year(year: int) -> bool:
     return True
 
 
-def _is_working_day(day: datetime.date, table: dict[datetime.date, bool]) -> bool:
-    if day in table:
-        return table[day]
+@lru_cache(maxsize=20_000)
+def _default_is_working_day(day: datetime.date) -> bool:
+    """chinese_calendar where it knows the year, else Monday–Friday (fixed per date: cached)."""
     if package_knows_year(day.year):
         return chinese_calendar.is_workday(day)
     return day.weekday() < 5
+
+
+def _is_working_day(day: datetime.date, table: dict[datetime.date, bool]) -> bool:
+    if day in table:
+        return table[day]
+    return _default_is_working_day(day)
 
 
 def is_working_day(day: datetime.date) -> bool:

@@ -119,9 +119,9 @@ def notify(recipients, event_key: str, subject: str, body: str = "", link: str =
             delivery = Delivery.objects.create(message=message, channel=key)
             deliveries.append(delivery)
     if deliveries:
-        from office.jobs import enqueue
+        from office.jobs import enqueue_ids
 
-        enqueue(deliveries_send_task, [delivery.pk for delivery in deliveries])
+        enqueue_ids(deliveries_send_task, [delivery.pk for delivery in deliveries])
     return NotifyResult(created=created, deliveries=deliveries)
 
 

@@ -63,7 +63,7 @@ def reminders_sweep(today: datetime.date) -> SweepResult:
     horizon = calendar.next_working_day(today)
     candidates = (
         SupervisionItem.objects.filter(state__in=OPEN_STATES, deadline__lte=horizon)
-        .select_related("lead_unit", "responsible__user")
+        .select_related("lead_unit", "responsible__user", "leader")
         .prefetch_related("co_units")
         .order_by("deadline", "pk")
     )
@@ -97,14 +97,13 @@ def _sweep_batch(items, today, contacts, result, chase_send) -> None:
     told = set(
         Message.objects.filter(event_key__in=[key for _, _, key, _ in planned]).values_list("event_key", "recipient_id")
     )
+    chases = []
     for item, kind, key, recipients in planned:
         missing = [user for user in recipients if (key, user.pk) not in told]
         if not missing:
             continue
         if kind == "overdue":
-            transaction.on_commit(lambda pk=item.pk: enqueue(chase_send, pk, today.isoformat()))
-            result.chases_queued += 1
-            result.chase_item_ids.append(item.pk)
+            chases.append(item.pk)
             continue
         if kind == "due-1":
             subject = f"督办提醒：{item.number}将于{month_day(item.deadline)}到期"
@@ -115,9 +114,14 @@ def _sweep_batch(items, today, contacts, result, chase_send) -> None:
             body = f"“{item.title}”今天（{chinese_date(item.deadline)}）到期，请今日办结并报结；确需延期请立即申请。"
             result.due_today += 1
         notify(missing, key, subject, body, link=item.get_absolute_url())
+    if chases:
+        # One task per batch: PDFs are made by the workers, not in the sweep.
+        enqueue(chase_send, chases, today.isoformat())  # one message per batch of items
+        result.chases_queued += len(chases)
+        result.chase_item_ids.extend(chases)
 
 
-def item_chase(item: SupervisionItem, today: datetime.date) -> int:
+def item_chase(item: SupervisionItem, today: datetime.date, contacts: dict | None = None) -> int:
     """催办: a 催办通知单 PDF to the units (and, from the third overdue working day, the leader)."""
     from office.pdf import store
     from supervision.pdf import chase_notice
@@ -125,7 +129,7 @@ def item_chase(item: SupervisionItem, today: datetime.date) -> int:
     if item.state not in OPEN_STATES or item.deadline >= today:
         return 0  # reported or extended since the sweep queued it
     overdue = calendar.working_days_between(item.deadline, today)
-    recipients = item_recipients(item, liaisons_by_unit())
+    recipients = item_recipients(item, liaisons_by_unit() if contacts is None else contacts)
     if overdue >= settings.SUPERVISION_ESCALATE_AFTER:
         recipients.append(item.leader)
     key = event_key(item, "overdue", today)

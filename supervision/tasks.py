@@ -14,13 +14,16 @@ from supervision import reminders
 from supervision.models import Extension, SupervisionItem
 
 
-def _item(item_id):
+def _items(item_ids):
     return (
         SupervisionItem.objects.select_related("lead_unit", "responsible__user", "leader__person", "supervisor__person")
         .prefetch_related("co_units")
-        .filter(pk=item_id)
-        .first()
+        .filter(pk__in=item_ids)
     )
+
+
+def _item(item_id):
+    return _items([item_id]).first()
 
 
 @shared_task(**TRANSIENT)
@@ -97,11 +100,11 @@ def reminders_sweep_task() -> dict:
 
 
 @shared_task(**TRANSIENT)
-def chase_send(item_id: int, day: str) -> int:
-    item = _item(item_id)
-    if item is None:
-        return 0
-    return reminders.item_chase(item, datetime.date.fromisoformat(day))
+def chase_send(item_ids: list[int], day: str) -> int:
+    """催办通知单 for each overdue item (a batch from the sweep); safe to repeat."""
+    contacts = liaisons_by_unit()
+    today = datetime.date.fromisoformat(day)
+    return sum(reminders.item_chase(item, today, contacts) for item in _items(item_ids))
 
 
 @shared_task(**TRANSIENT)

@@ -78,8 +78,8 @@ def test_worker_chases_an_overdue_item_once(office, worker, redis_server, smtp_s
 
     # Thu 11-26: overdue by one working day. Sent twice, as a retried or doubly
     # queued task would be.
-    send(chase_send, redis_server.url, item.pk, "2026-11-26")
-    send(chase_send, redis_server.url, item.pk, "2026-11-26")
+    send(chase_send, redis_server.url, [item.pk], "2026-11-26")
+    send(chase_send, redis_server.url, [item.pk], "2026-11-26")
 
     key = f"supervision:{item.pk}:overdue:2026-11-26"
     message = wait_for(lambda: Message.objects.filter(event_key=key).first(), 30, "the chase message")
