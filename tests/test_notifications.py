@@ -109,3 +109,13 @@ def test_broker_down_keeps_the_delivery_pending(office, settings, django_capture
     finally:
         app.conf.broker_url = previous
     assert Delivery.objects.get(pk=result.deliveries[0].pk).status == Delivery.Status.PENDING
+
+
+def test_deliveries_of_one_transaction_are_queued_as_one_message(office, settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATION_CHANNELS = ["email"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = notifications.notify([office.staff], "batch:1", "一")
+        second = notifications.notify([office.director, office.leader], "batch:2", "二")
+    assert len(callbacks) == 1
+    queued = callbacks[0].ids
+    assert queued == [d.pk for d in first.deliveries + second.deliveries]
