@@ -221,11 +221,10 @@ def item_report_progress(*, item: SupervisionItem, actor, text: str, attachment=
     text = (text or "").strip()
     if not text:
         raise TransitionRefused("请填写进展情况")
-    unit_id = user_unit_id(actor) if in_item_units(actor, item) else item.lead_unit_id
-    report = ProgressReport.objects.create(item=item, unit_id=unit_id, author=actor, text=text, attachment=attachment or "")
     if item.state == State.ASSIGNED:
         WORKFLOW.perform(item, "start", actor)
-    return report
+    unit_id = user_unit_id(actor) if in_item_units(actor, item) else item.lead_unit_id
+    return ProgressReport.objects.create(item=item, unit_id=unit_id, author=actor, text=text, attachment=attachment or "")
 
 
 @transaction.atomic
