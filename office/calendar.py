@@ -108,6 +108,16 @@ def previous_working_day(day: datetime.date) -> datetime.date:
     return current
 
 
+def shift_working_days(day: datetime.date, days: int) -> datetime.date:
+    """`days` working days after day, before it when negative; 0 is the day itself
+    (a meeting's own day, even a Saturday)."""
+    if days >= 0:
+        return add_working_days(day, days) if days else day
+    for _ in range(-days):
+        day = previous_working_day(day)
+    return day
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after start up to and including end; negative if end < start.
 

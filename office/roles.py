@@ -21,8 +21,17 @@ _REFERENCE_DATA = ["unit", "person", "term", "membership", "calendarday"]
 
 # Model permissions ("app.codename") per role. Object-level grants (secret
 # documents) go through django-guardian on top of these.
+_CRUD = ("view", "add", "change", "delete")
+# Reference data of the duty apps the director keeps in the admin.
+_DIRECTOR_ADMIN = [
+    "meetings.view_kindrule", "meetings.change_kindrule",
+    *(f"meetings.{verb}_checklisttemplatetask" for verb in _CRUD),
+    *(f"logistics.{verb}_room" for verb in _CRUD),
+    "logistics.view_roombooking",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.DIRECTOR: [f"office.{verb}_{model}" for model in _REFERENCE_DATA for verb in ("view", "add", "change", "delete")],
+    Role.DIRECTOR: [f"office.{verb}_{model}" for model in _REFERENCE_DATA for verb in _CRUD] + _DIRECTOR_ADMIN,
     Role.LEADER: [f"office.view_{model}" for model in _REFERENCE_DATA],
     Role.STAFF: [f"office.view_{model}" for model in _REFERENCE_DATA]
     + [f"office.{verb}_{model}" for model in ("person", "membership") for verb in ("add", "change")],
@@ -35,6 +44,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 def roles_sync() -> None:
     """Create the role groups and set their permissions to the table above."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    # Every app's permissions must exist before they are granted, whatever the
+    # order in which post_migrate reaches the apps.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []

@@ -207,6 +207,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=_sweep_minute, hour=f"{_sweep_hour}-17"),
         "options": {"expires": 50 * 60},
     },
+    # Working mornings at 08:40: meeting checklist tasks due tomorrow or today.
+    "meetings-checklist": {
+        "task": "meetings.tasks.checklist_sweep_task",
+        "schedule": crontab(minute=40, hour=8),
+        "options": {"expires": 3600},
+    },
     # The 1st of each month at 08:00: last month's 督办 通报 to the director and leaders.
     "supervision-bulletin": {
         "task": "supervision.tasks.monthly_bulletin_send",
