@@ -5,4 +5,5 @@ from meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
 ]
