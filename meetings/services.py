@@ -382,6 +382,7 @@ def agenda_remove(*, item: AgendaItem, actor) -> None:
 def material_add(*, item: AgendaItem, actor, title: str, file) -> Material:
     if not is_organiser(actor):
         raise TransitionRefused("只有办公室工作人员可以上传会议材料")
+    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
     if item.meeting.state == State.ARCHIVED:
         raise TransitionRefused("会议已归档，不能再上传材料")
     return Material.objects.create(agenda_item=item, title=title.strip() or file.name, file=file, uploaded_by=actor)
@@ -416,6 +417,7 @@ def invite_body(*, meeting: Meeting, actor) -> list[Participant]:
 
 @transaction.atomic
 def participant_remove(*, participant: Participant, actor) -> None:
+    participant = Participant.objects.select_related("meeting").get(pk=participant.pk)
     _check_editable(participant.meeting, actor)
     if participant.signed_in_at:
         raise TransitionRefused("已签到的人员不能移除")
@@ -622,6 +624,7 @@ def task_undo(*, task: ChecklistTask, actor) -> ChecklistTask:
 def opinion_add(*, item: AgendaItem, actor, text: str, lead_unit, co_units=()) -> ReviewOpinion:
     if not is_organiser(actor):
         raise TransitionRefused("只有办公室工作人员可以登记审议意见")
+    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
     if item.meeting.state not in (State.IN_SESSION, State.ENDED):
         raise TransitionRefused("会议开始后才能登记审议意见")
     if not (text or "").strip():

@@ -55,10 +55,10 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "office",
+    "logistics",
     "supervision",
     "meetings",
     "documents",
-    "logistics",
     "conduct",
 ]
 
