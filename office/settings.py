@@ -207,6 +207,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=_sweep_minute, hour=f"{_sweep_hour}-17"),
         "options": {"expires": 50 * 60},
     },
+    # Working mornings at 08:35: 收文 due tomorrow, today or overdue (催办).
+    "documents-chase": {
+        "task": "documents.tasks.incoming_chase_task",
+        "schedule": crontab(minute=35, hour=8),
+        "options": {"expires": 3600},
+    },
     # Working mornings at 08:40: meeting checklist tasks due tomorrow or today.
     "meetings-checklist": {
         "task": "meetings.tasks.checklist_sweep_task",
