@@ -8,7 +8,7 @@ from django.test import Client
 from office.roles import Role
 from tests.factories import PersonFactory, UnitFactory, UserFactory
 from tests.browser import browser, page  # noqa: F401  (fixtures)
-from tests.services import redis_server, smtp_server  # noqa: F401  (fixtures)
+from tests.services import postgres_server, redis_server, smtp_server  # noqa: F401  (fixtures)
 
 
 @dataclass

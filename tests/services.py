@@ -1,7 +1,8 @@
 """Real services for the tests that are about them: a Redis server, a Celery
-worker process and an SMTP server, each on a free loopback port."""
+worker process, an SMTP server and a PostgreSQL server, each on a free loopback port."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -134,3 +135,57 @@ def redis_server(tmp_path):
         yield server
     finally:
         server.stop()
+
+
+def _pg_bin(name: str) -> str:
+    for version in sorted(Path("/usr/lib/postgresql").glob("*"), reverse=True):
+        candidate = version / "bin" / name
+        if candidate.exists():
+            return str(candidate)
+    raise RuntimeError("PostgreSQL is not installed (scripts/test installs it)")
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster on a free port, run as the postgres user."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.data = directory / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/office"
+
+    def _as_postgres(self, *command, **kwargs):
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run([*prefix, *command], check=True, capture_output=True, text=True, **kwargs)
+
+    def start(self):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self._as_postgres(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
+        self._as_postgres(
+            _pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.directory / "server.log"), "-w", "start",
+            "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60",
+        )
+        self._as_postgres(_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "office")
+
+    def stop(self):
+        try:
+            self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        except subprocess.CalledProcessError:
+            pass
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    import tempfile
+
+    # Not under pytest's tmp folder: the postgres user must be able to reach it.
+    directory = Path(tempfile.mkdtemp(prefix="office-pg-"))
+    server = PostgresServer(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
