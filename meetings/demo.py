@@ -63,13 +63,13 @@ def seed() -> str:
     services.participants_invite(meeting=past, actor=staff, people=list(guests), role=Role.NONVOTING)
     services.meeting_transition(meeting=past, action="approve_plan", actor=director)
     services.meeting_transition(meeting=past, action="send_notice", actor=staff)
-    services.meeting_transition(meeting=past, action="open", actor=staff)
     attendees = list(past.participants.filter(role=Role.ATTEND).select_related("person").order_by("person__protocol_rank"))
     for index, participant in enumerate(attendees):
         if index in (7, 15, 22):
             services.reply_record(participant=participant, reply=Reply.LEAVE, reason="参加市里培训" if index == 7 else "因病请假", actor=staff)
         else:
             services.sign_in(participant=participant, actor=staff)
+    services.meeting_transition(meeting=past, action="open", actor=staff)
     present = past.participants.filter(role=Role.ATTEND, signed_in_at__isnull=False).count()
     services.vote_record(item=items[1], actor=staff, yes=present - 2, no=0, abstain=1, not_voting=1)
     services.vote_record(item=items[2], actor=staff, yes=present, no=0, abstain=0, not_voting=0)

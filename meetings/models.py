@@ -18,7 +18,7 @@ class Kind(models.TextChoices):
 
 class QuorumRule(models.TextChoices):
     MORE_THAN_HALF = "more_than_half", "全体组成人员过半数"
-    TWO_THIRDS = "two_thirds", "全体代表三分之二以上"
+    TWO_THIRDS = "two_thirds", "全体组成人员三分之二以上"
 
 
 class KindRule(models.Model):  # 各类会议的规则：出席机构、法定人数、通知提前天数、表决规则
@@ -43,7 +43,7 @@ def threshold(rule: str, total: int) -> int:
     if rule == QuorumRule.MORE_THAN_HALF:
         return total // 2 + 1
     if rule == QuorumRule.TWO_THIRDS:
-        return -(-2 * total // 3)
+        return max(1, -(-2 * total // 3))  # an empty body is never quorate
     raise ValueError(rule)
 
 

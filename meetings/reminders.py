@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from meetings.models import ChecklistTask, Meeting, MeetingDocument, Reply, State
 from office import calendar
@@ -27,7 +28,7 @@ def notice_send(meeting_id: int) -> int:
         for participant in meeting.participants.select_related("person__user").exclude(reply=Reply.LEAVE)
         if participant.person.user_id
     ]
-    start = meeting.start
+    start = timezone.localtime(meeting.start)
     result = notify(
         users,
         f"meetings:{meeting.pk}:notice:{meeting.notice_sent_at:%Y%m%d%H%M%S}",

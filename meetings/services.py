@@ -289,14 +289,25 @@ def meeting_transition(*, meeting: Meeting, action: str, actor, comment: str = "
     changes = {}
     on_commit = None
     if action == "approve_plan":
+        if meeting.plan_approved_at is not None:
+            raise TransitionRefused("会议方案已审批")
         changes = {"plan_approved_by": actor, "plan_approved_at": timezone.now()}
     elif action == "send_notice":
+        if meeting.plan_approved_at is None:
+            raise TransitionRefused("会议方案尚未审批，不能发出通知")
         if not meeting.participants.exists():
             raise TransitionRefused("还没有邀请参会人员，不能发出通知")
         if not meeting.agenda.exists():
             raise TransitionRefused("还没有议程，不能发出通知")
         changes = {"notice_sent_at": timezone.now()}
         on_commit = lambda: enqueue(notice_send, meeting.pk)  # noqa: E731
+    elif action == "open":
+        WORKFLOW.check(meeting, action, actor, comment)
+        quorum = quorum_status(meeting)
+        if not quorum.met:
+            raise TransitionRefused(
+                f"未达法定人数：应到{quorum.members}人，须{quorum.required}人出席，现签到{quorum.present}人，不能宣布开会"
+            )
     WORKFLOW.perform(meeting, action, actor, comment=comment, on_commit=on_commit, **changes)
     return meeting
 
@@ -400,19 +411,25 @@ def body_members(meeting: Meeting):
 
 
 @transaction.atomic
-def participants_invite(*, meeting: Meeting, actor, people, role=Role.ATTEND) -> list[Participant]:
-    """Invite people (already invited ones are left as they are)."""
+def participants_invite(*, meeting: Meeting, actor, people, role=Role.ATTEND, confirm_clashes=False) -> list[Participant]:
+    """Invite people (already invited ones are left as they are). Leaders busy
+    elsewhere then raise ClashWarning unless the caller confirms."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_editable(meeting, actor)
     existing = set(meeting.participants.values_list("person_id", flat=True))
     new = [Participant(meeting=meeting, person=person, role=role) for person in people if person.pk not in existing]
+    if not confirm_clashes:
+        clashes = meeting_clashes(meeting, person_ids={p.person_id for p in new})
+        if clashes:
+            raise ClashWarning(clashes)
     Participant.objects.bulk_create(new)
     return new
 
 
-def invite_body(*, meeting: Meeting, actor) -> list[Participant]:
+def invite_body(*, meeting: Meeting, actor, confirm_clashes=False) -> list[Participant]:
     """Invite every voting member of the body (出席)."""
-    return participants_invite(meeting=meeting, actor=actor, people=list(body_members(meeting)), role=Role.ATTEND)
+    return participants_invite(meeting=meeting, actor=actor, people=list(body_members(meeting)), role=Role.ATTEND,
+                               confirm_clashes=confirm_clashes)
 
 
 @transaction.atomic
