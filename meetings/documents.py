@@ -13,8 +13,10 @@ logger = logging.getLogger(__name__)
 def meeting_for_print(meeting_id: int) -> Meeting | None:
     """The meeting with everything the PDFs print, in a fixed number of queries."""
     return (
-        Meeting.objects.select_related("term", "room", "convener__unit", "plan_approved_by__person")
-        .prefetch_related("agenda__sponsor", "agenda__vote", "participants__person__unit", "checklist__done_by__person")
+        Meeting.objects.select_related("term", "room", "convener__unit", "plan_approved_by__person", "created_by__person__unit")
+        .prefetch_related(
+            "agenda__sponsor", "agenda__vote", "participants__person__unit", "checklist__done_by__person", "checklist__owner__person"
+        )
         .filter(pk=meeting_id)
         .first()
     )
