@@ -5,12 +5,12 @@ import datetime
 from django.db import transaction
 
 from documents.models import IncomingDocument, InState
+from documents.services import OPEN_INCOMING
 from office import calendar
 from office.notifications import notify
 from office.roles import Role, liaisons_by_unit
 from office.text import chinese_date
 
-OPEN = (InState.REVIEWED, InState.PROPOSED, InState.INSTRUCTED, InState.HANDLING)
 
 
 def incoming_chase(today: datetime.date) -> int:
@@ -21,7 +21,7 @@ def incoming_chase(today: datetime.date) -> int:
         return 0
     horizon = calendar.next_working_day(today)
     documents = list(
-        IncomingDocument.objects.filter(state__in=OPEN, due_date__lte=horizon).select_related("lead_unit").prefetch_related("instructions__leader")
+        IncomingDocument.objects.filter(state__in=OPEN_INCOMING, due_date__lte=horizon).select_related("lead_unit").prefetch_related("instructions__leader")
     )
     office = list(get_user_model().objects.filter(is_active=True, groups__name__in=[Role.DIRECTOR, Role.STAFF]).distinct())
     contacts = liaisons_by_unit()

@@ -33,6 +33,8 @@ def incoming_visible_to(user) -> QuerySet:
     documents = IncomingDocument.objects.all()
     if not has_role(user, Role.DIRECTOR, Role.STAFF, Role.LEADER):
         unit_id = user_unit_id(user)
+        if unit_id is None:
+            return IncomingDocument.objects.none()
         co = IncomingDocument.co_units.through.objects.filter(incomingdocument_id=OuterRef("pk"), unit_id=unit_id)
         circulated = Circulation.objects.filter(document=OuterRef("pk"), reader=user)
         documents = documents.filter(Q(lead_unit_id=unit_id) | Exists(co) | Exists(circulated))
@@ -45,6 +47,8 @@ def outgoing_visible_to(user) -> QuerySet:
     documents = OutgoingDocument.objects.all()
     if not has_role(user, Role.DIRECTOR, Role.STAFF, Role.LEADER):
         unit_id = user_unit_id(user)
+        if unit_id is None:
+            return OutgoingDocument.objects.none()
         asked = Countersign.objects.filter(document=OuterRef("pk"), unit_id=unit_id)
         documents = documents.filter(Q(drafting_unit_id=unit_id) | Q(drafter=user) | Exists(asked))
     return documents.filter(Q(secrecy="") | Exists(_granted(OutgoingGrant, user, OUT_VIEW.split(".")[1])))
@@ -122,3 +126,210 @@ def waiting_on(user) -> dict[str, QuerySet]:
         result["to_handle"] = incoming.filter(state=InState.HANDLING, lead_unit_id=unit_id)
         result["to_countersign"] = outgoing.filter(state=OutState.COUNTERSIGNING, countersigns__unit_id=unit_id, countersigns__decision=Countersign.Decision.PENDING)
     return result
+
+
+# --- for the 办文 pages (views) ------------------------------------------------------------
+# Lists, filters and the pieces of a document's page; every list starts from the
+# *_visible_to querysets above, so secret documents stay out for the ungranted.
+
+import datetime  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from django.db.models import BooleanField, Case, Value, When  # noqa: E402
+
+
+def can_see_registers(user) -> bool:
+    """收文/发文 registers, 办文 home and 待我处理: office, leaders and liaisons."""
+    return has_role(user, *READERS)
+
+
+# States in which a 收文 is still being handled, so its 办理期限 is chased (as documents.reminders).
+INCOMING_OPEN = (InState.REVIEWED, InState.PROPOSED, InState.INSTRUCTED, InState.HANDLING)
+
+
+@dataclass
+class IncomingFilters:
+    q: str = ""
+    state: str = ""
+    doc_type: str = ""
+    secrecy: str = ""  # "plain", "classified" or a Secrecy value
+    urgency: str = ""  # "normal" or an Urgency value
+    received_from: datetime.date | None = None
+    received_to: datetime.date | None = None
+    overdue: bool = False
+
+
+@dataclass
+class OutgoingFilters:
+    q: str = ""
+    state: str = ""
+    doc_type: str = ""
+    secrecy: str = ""
+    urgency: str = ""
+    drafted_from: datetime.date | None = None
+    drafted_to: datetime.date | None = None
+
+
+def _filter_marks(documents: QuerySet, secrecy: str, urgency: str) -> QuerySet:
+    if secrecy == "plain":
+        documents = documents.filter(secrecy="")
+    elif secrecy == "classified":
+        documents = documents.exclude(secrecy="")
+    elif secrecy:
+        documents = documents.filter(secrecy=secrecy)
+    if urgency == "normal":
+        documents = documents.filter(urgency="")
+    elif urgency:
+        documents = documents.filter(urgency=urgency)
+    return documents
+
+
+def with_overdue(documents: QuerySet, today: datetime.date) -> QuerySet:
+    """Annotate `is_overdue`: past its 办理期限 and still being handled."""
+    return documents.annotate(
+        is_overdue=Case(
+            When(due_date__lt=today, state__in=INCOMING_OPEN, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def incoming_list(user, filters: IncomingFilters, today: datetime.date) -> QuerySet:
+    """收文登记簿: the user's visible 收文, filtered, newest number first."""
+    documents = with_overdue(incoming_visible_to(user), today)
+    if filters.q:
+        documents = search_incoming(documents, filters.q)
+    if filters.state:
+        documents = documents.filter(state=filters.state)
+    if filters.doc_type:
+        documents = documents.filter(doc_type=filters.doc_type)
+    documents = _filter_marks(documents, filters.secrecy, filters.urgency)
+    if filters.received_from:
+        documents = documents.filter(received_on__gte=filters.received_from)
+    if filters.received_to:
+        documents = documents.filter(received_on__lte=filters.received_to)
+    if filters.overdue:
+        documents = documents.filter(is_overdue=True)
+    return documents.select_related("lead_unit").order_by("-year", "-serial")
+
+
+def outgoing_list(user, filters: OutgoingFilters) -> QuerySet:
+    """发文登记簿: the user's visible 发文, filtered, newest draft first."""
+    documents = outgoing_visible_to(user)
+    if filters.q:
+        documents = search_outgoing(documents, filters.q)
+    if filters.state:
+        documents = documents.filter(state=filters.state)
+    if filters.doc_type:
+        documents = documents.filter(doc_type=filters.doc_type)
+    documents = _filter_marks(documents, filters.secrecy, filters.urgency)
+    if filters.drafted_from:
+        documents = documents.filter(created_at__date__gte=filters.drafted_from)
+    if filters.drafted_to:
+        documents = documents.filter(created_at__date__lte=filters.drafted_to)
+    return documents.select_related("drafting_unit", "drafter__person", "signer__person").order_by("-created_at", "-id")
+
+
+def secret_ids(documents: QuerySet) -> list[int]:
+    """The secret ones among these (an export logs each in 查阅登记)."""
+    return list(documents.exclude(secrecy="").order_by().values_list("pk", flat=True))
+
+
+def waiting_counts(user) -> dict[str, int]:
+    """待我处理 counts per step, one COUNT query per step."""
+    return {key: documents.count() for key, documents in waiting_on(user).items()}
+
+
+# --- a document's page -------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+    text: str = ""
+    kind: str = "step"
+
+
+def user_name(user) -> str:
+    if user is None:
+        return "系统"
+    person = getattr(user, "person", None)
+    return person.name if person else (user.get_full_name() or user.username)
+
+
+def document_timeline(doc) -> list[TimelineEntry]:
+    """The route: registration (or drafting), every workflow step with its comment, and
+    for a 收文 each 阅毕, oldest first."""
+    from office.workflow import workflow_log_for
+
+    if isinstance(doc, IncomingDocument):
+        entries = [TimelineEntry(doc.created_at, user_name(doc.registered_by), "签收登记", f"{doc.number}，来文单位：{doc.from_unit}")]
+        for entry in doc.circulation.filter(read_at__isnull=False).select_related("reader__person"):
+            entries.append(TimelineEntry(entry.read_at, user_name(entry.reader), "阅毕", entry.comment, "report"))
+    else:
+        entries = [TimelineEntry(doc.created_at, user_name(doc.drafter), "拟稿", f"拟稿单位：{doc.drafting_unit.name}")]
+    entries += [TimelineEntry(log.at, user_name(log.actor), log.action_label, log.comment) for log in workflow_log_for(doc)]
+    entries.sort(key=lambda entry: entry.when)
+    return entries
+
+
+def document_files(doc) -> list:
+    return list(doc.files.select_related("uploaded_by__person").order_by("uploaded_at", "id"))
+
+
+def document_amendments(doc) -> list:
+    """更正记录, oldest first, each with its item's name in Chinese (`field_label`)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    amendments = list(doc.amendments.select_related("amended_by__person").order_by("amended_at", "id"))
+    for amendment in amendments:
+        try:
+            amendment.field_label = type(doc)._meta.get_field(amendment.field).verbose_name
+        except FieldDoesNotExist:
+            amendment.field_label = amendment.field
+    return amendments
+
+
+def incoming_instructions(doc) -> list:
+    """The 批示 in order, each with its supervision item (number and link) once converted."""
+    from supervision.models import SupervisionItem
+
+    instructions = list(doc.instructions.select_related("leader__person").order_by("order"))
+    item_ids = [instruction.supervision_item_id for instruction in instructions if instruction.supervision_item_id]
+    items = SupervisionItem.objects.in_bulk(item_ids) if item_ids else {}
+    for instruction in instructions:
+        instruction.supervision_item = items.get(instruction.supervision_item_id)
+    return instructions
+
+
+def incoming_circulation(doc) -> list:
+    return list(doc.circulation.select_related("reader__person", "added_by__person").order_by("added_at", "id"))
+
+
+def outgoing_countersigns(doc) -> list:
+    return list(doc.countersigns.select_related("unit", "decided_by__person").order_by("unit__order", "id"))
+
+
+def outgoing_distribution(doc) -> list:
+    return list(doc.distribution.select_related("delivered_by__person").order_by("id"))
+
+
+def document_grantees(doc) -> list:
+    """Who holds a grant to this secret document."""
+    if isinstance(doc, IncomingDocument):
+        grants = IncomingGrant.objects.filter(content_object=doc)
+    else:
+        grants = OutgoingGrant.objects.filter(content_object=doc)
+    return [grant.user for grant in grants.select_related("user__person").order_by("user__person__protocol_rank", "id")]
+
+
+def document_access_log(doc, limit: int = 100) -> tuple[list, int]:
+    """查阅登记 of a secret document: the latest `limit` entries and the total."""
+    from documents.models import SecretAccess
+
+    field = "incoming" if isinstance(doc, IncomingDocument) else "outgoing"
+    entries = SecretAccess.objects.filter(**{field: doc})
+    return list(entries.select_related("user__person").order_by("-at", "-id")[:limit]), entries.count()

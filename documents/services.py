@@ -54,6 +54,10 @@ def is_next_leader(user, doc) -> bool:
     return pending is not None and pending.leader_id == user.pk
 
 
+def is_last_instruction(doc) -> bool:
+    return doc.instructions.filter(signed_at__isnull=True).count() == 1
+
+
 def in_lead_unit(user, doc) -> bool:
     return has_role(user, Role.LIAISON) and doc.lead_unit_id is not None and user_unit_id(user) == doc.lead_unit_id
 
@@ -69,7 +73,10 @@ INCOMING = Workflow(
         Transition("review", "初审通过", (InState.REGISTERED,), InState.REVIEWED, allowed=is_office, style="primary"),
         Transition("reject", "退文", (InState.REGISTERED,), InState.REJECTED, allowed=is_office, comment_required=True, comment_label="退文理由", style="danger"),
         Transition("propose", "拟办", (InState.REVIEWED,), InState.PROPOSED, allowed=is_office, comment_required=True, comment_label="拟办意见", style="primary"),
-        Transition("instruct", "批示", (InState.PROPOSED,), None, allowed=is_next_leader, comment_required=True, comment_label="批示", style="primary"),
+        Transition("instruct", "批示", (InState.PROPOSED,), None, allowed=lambda u, d: is_next_leader(u, d) and not is_last_instruction(d),
+                   comment_required=True, comment_label="批示", style="primary"),
+        Transition("instruct_last", "批示", (InState.PROPOSED,), InState.INSTRUCTED, allowed=lambda u, d: is_next_leader(u, d) and is_last_instruction(d),
+                   comment_required=True, comment_label="批示", style="primary"),
         Transition("assign", "交承办", (InState.INSTRUCTED, InState.REVIEWED), InState.HANDLING, allowed=is_office, style="primary"),
         Transition("complete", "办结", (InState.HANDLING,), InState.DONE, allowed=can_complete, comment_required=True, comment_label="办理结果", style="primary"),
         Transition("archive", "归档", (InState.DONE, InState.REJECTED), InState.ARCHIVED, allowed=is_office),
@@ -82,16 +89,12 @@ def can_edit_draft(user, doc) -> bool:
     return doc.drafter_id == user.pk or is_office(user)
 
 
-def countersign_done(user, doc) -> bool:
-    return is_office(user) and not doc.countersigns.exclude(decision=Countersign.Decision.SIGNED).exists()
-
-
 OUTGOING = Workflow(
     "outgoing",
     "state",
     [
         Transition("check", "核稿", (OutState.DRAFT,), OutState.CHECKED, allowed=is_office, style="primary"),
-        Transition("submit", "送签", (OutState.CHECKED, OutState.COUNTERSIGNING), OutState.AWAITING_SIGNATURE, allowed=countersign_done, style="primary"),
+        Transition("submit", "送签", (OutState.CHECKED, OutState.COUNTERSIGNING), OutState.AWAITING_SIGNATURE, allowed=is_office, style="primary"),
         Transition("sign", "签发", (OutState.AWAITING_SIGNATURE,), OutState.SIGNED, allowed=is_leader, style="primary"),
         Transition("send_back", "退回修改", (OutState.CHECKED, OutState.AWAITING_SIGNATURE), OutState.DRAFT,
                    allowed=lambda u, d: is_office(u) or is_leader(u), comment_required=True, comment_label="退回意见", style="danger"),
@@ -175,6 +178,9 @@ def incoming_register(*, actor, **data) -> IncomingDocument:
     unknown = set(data) - INCOMING_FIELDS
     if unknown:
         raise ValueError(unknown)
+    for name, label in (("title", "标题"), ("from_unit", "来文单位"), ("doc_type", "文种")):
+        if not str(data.get(name) or "").strip():
+            raise TransitionRefused(f"请填写{label}")
     if data.get("secrecy") and not (data.get("secrecy_term") or "").strip():
         raise TransitionRefused("涉密公文须填写保密期限")
     if data.get("due_date") and data["due_date"] < data["received_on"]:
@@ -201,8 +207,15 @@ def incoming_update(*, doc: IncomingDocument, actor, **changes) -> IncomingDocum
         setattr(doc, name, value)
     if doc.secrecy and not doc.secrecy_term.strip():
         raise TransitionRefused("涉密公文须填写保密期限")
+    if doc.due_date and doc.due_date < doc.received_on:
+        raise TransitionRefused("办理期限不能早于收文日期")
+    for name, label in (("title", "标题"), ("from_unit", "来文单位")):
+        if not getattr(doc, name).strip():
+            raise TransitionRefused(f"请填写{label}")
     doc.save()
     grant(doc, [actor])
+    workflow_note(doc, action="edit", label="修改登记信息", actor=actor, state=doc.state,
+                  comment="、".join(str(IncomingDocument._meta.get_field(name).verbose_name) for name in changes))
     return doc
 
 
@@ -238,13 +251,12 @@ def incoming_instruct(*, doc, actor, text: str) -> Instruction:
     """批示, in the order the office proposed; the last one completes 批办."""
     doc = _incoming_locked(doc)
     instruction = next_instruction(doc)
-    INCOMING.perform(doc, "instruct", actor, comment=text)  # checks it is this leader's turn
+    # The last 批示 moves the document to 已批办; both check it is this leader's turn.
+    INCOMING.perform(doc, "instruct_last" if is_last_instruction(doc) else "instruct", actor, comment=text)
     instruction.text, instruction.signed_at = text.strip(), timezone.now()
     instruction.save()
     following = next_instruction(doc)
     if following is None:
-        doc.state = InState.INSTRUCTED
-        doc.save(update_fields=["state", "updated_at"])
         transaction.on_commit(lambda: _tell(_office_users(), doc, "instructed", "领导已批示，请交承办"))
     else:
         transaction.on_commit(lambda: _tell([following.leader], doc, f"instruct-{following.order}", "请批示"))
@@ -262,10 +274,12 @@ def instruction_to_supervision(*, instruction: Instruction, actor, lead_unit, ur
     if instruction.supervision_item_id:
         raise TransitionRefused("该批示已转为督办事项")
     doc = instruction.document
+    # A secret document's title must not travel into the open supervision register.
+    subject = f"涉密公文 {doc.number}" if doc.is_secret else doc.title
     item = supervision.item_register(
         actor=actor,
-        title=f"落实领导批示：{doc.title}"[:200],
-        requirements=instruction.text,
+        title=f"落实领导批示：{subject}"[:200],
+        requirements="（批示内容见涉密公文，请按授权查阅）" if doc.is_secret else instruction.text,
         source="instruction",
         source_detail=f"{_name(instruction.leader)}对{doc.number}的批示"[:200],
         urgency=urgency,
@@ -308,7 +322,11 @@ def circulation_add(*, doc, actor, readers) -> list[Circulation]:
     if doc.state in (InState.REGISTERED, InState.REJECTED):
         raise TransitionRefused("初审通过后才能传阅")
     existing = set(doc.circulation.values_list("reader_id", flat=True))
-    new = [Circulation(document=doc, reader=reader, added_by=actor) for reader in readers if reader.pk not in existing]
+    new = []
+    for reader in readers:
+        if reader.pk not in existing:
+            existing.add(reader.pk)
+            new.append(Circulation(document=doc, reader=reader, added_by=actor))
     Circulation.objects.bulk_create(new)
     grant(doc, [entry.reader for entry in new], actor)
     if new:
@@ -361,10 +379,17 @@ def outgoing_draft(*, actor, **data) -> OutgoingDocument:
     unit_id = user_unit_id(actor)
     if unit_id is None:
         raise TransitionRefused("您的账号没有所属单位，请联系办公室")
-    _check_outgoing_fields(data)
+    _check_outgoing_fields({name: data.get(name, "") for name in REQUIRED_OUTGOING} | data)
     doc = OutgoingDocument.objects.create(drafter=actor, drafting_unit_id=unit_id, **data)
     grant(doc, [actor])
+    if not is_office(actor):
+        # A committee's secret draft goes to the office through its director, who may then
+        # grant the staff member who checks it.
+        grant(doc, get_user_model().objects.filter(is_active=True, groups__name=Role.DIRECTOR), actor)
     return doc
+
+
+REQUIRED_OUTGOING = ("title", "main_to", "body", "issuer", "signature", "prefix")
 
 
 def _check_outgoing_fields(data) -> None:
@@ -386,7 +411,7 @@ def outgoing_edit(*, doc, actor, **changes) -> OutgoingDocument:
     if not can_edit_draft(actor, doc):
         raise TransitionRefused("只有拟稿人或办公室可以修改文稿")
     if doc.state not in (OutState.DRAFT, OutState.CHECKED, OutState.COUNTERSIGNING, OutState.AWAITING_SIGNATURE, OutState.SIGNED):
-        raise TransitionRefused(f"公文已{doc.get_state_display()}，不能再修改文稿")
+        raise TransitionRefused(f"公文当前为“{doc.get_state_display()}”，不能再修改文稿")
     unknown = set(changes) - OUTGOING_FIELDS
     if unknown:
         raise ValueError(unknown)
@@ -396,6 +421,8 @@ def outgoing_edit(*, doc, actor, **changes) -> OutgoingDocument:
         return doc
     for name in changed:
         setattr(doc, name, changes[name])
+    if doc.secrecy and not doc.secrecy_term.strip():
+        raise TransitionRefused("涉密公文须填写保密期限")
     was_signed = doc.state == OutState.SIGNED
     if was_signed:
         doc.state, doc.signer, doc.signed_at, doc.signed_on = OutState.AWAITING_SIGNATURE, None, None, None
@@ -421,9 +448,13 @@ def countersign_request(*, doc, actor, units) -> list[Countersign]:
         raise TransitionRefused("只有办公室可以发起会签")
     if doc.state not in (OutState.CHECKED, OutState.COUNTERSIGNING):
         raise TransitionRefused(f"公文当前为“{doc.get_state_display()}”，核稿后才能会签")
-    units = [unit for unit in units if unit.pk != doc.drafting_unit_id]
+    units = list({unit.pk: unit for unit in units if unit.pk != doc.drafting_unit_id}.values())
     if not units:
         raise TransitionRefused("请选择会签单位")
+    # A unit that returned the earlier draft is asked again about the revised one.
+    doc.countersigns.filter(unit__in=units).exclude(decision=Countersign.Decision.SIGNED).update(
+        decision=Countersign.Decision.PENDING, decided_by=None, decided_at=None
+    )
     existing = set(doc.countersigns.values_list("unit_id", flat=True))
     new = [Countersign(document=doc, unit=unit) for unit in units if unit.pk not in existing]
     Countersign.objects.bulk_create(new)
@@ -454,7 +485,8 @@ def countersign_decide(*, countersign: Countersign, actor, approve: bool, commen
     countersign.comment, countersign.decided_by, countersign.decided_at = comment.strip(), actor, timezone.now()
     countersign.save()
     label = f"{countersign.unit.label}会签" if approve else f"{countersign.unit.label}退回修改"
-    workflow_note(doc, action="countersign", label=label, actor=actor, state=doc.state, comment=comment.strip())
+    workflow_note(doc, action="countersign", label=label, actor=actor, state=doc.state if approve else OutState.DRAFT,
+                  comment=comment.strip())
     if not approve:
         doc.state = OutState.DRAFT
         doc.save(update_fields=["state", "updated_at"])
@@ -484,6 +516,12 @@ def outgoing_transition(*, doc, action: str, actor, comment: str = "") -> Outgoi
             raise TransitionRefused("请先登记分发对象")
         if doc.distribution.filter(delivered_at__isnull=True).exists():
             raise TransitionRefused("还有未送达的分发对象")
+    elif action == "submit":
+        pending = doc.countersigns.exclude(decision=Countersign.Decision.SIGNED).select_related("unit")
+        if pending:
+            raise TransitionRefused("还有单位未会签：" + "、".join(c.unit.label for c in pending))
+        # Any leader may sign: a secret draft is opened to the leaders now.
+        grant(doc, get_user_model().objects.filter(is_active=True, groups__name=Role.LEADER), actor)
     elif action == "send_back":
         doc.countersigns.update(decision=Countersign.Decision.PENDING)
     OUTGOING.perform(doc, action, actor, comment=comment, on_commit=on_commit, **changes)
@@ -548,6 +586,10 @@ def amendment_record(*, doc, actor, field: str, new_value, reason: str) -> Amend
                                     reason=reason.strip(), amended_by=actor)
 
 
+# 收文 whose 办理期限 runs: from registration until 办结.
+OPEN_INCOMING = (InState.REGISTERED, InState.REVIEWED, InState.PROPOSED, InState.INSTRUCTED, InState.HANDLING)
+
+
 def overdue_incoming(today: datetime.date):
     """收文 past their 办理期限 and not done (for 催办 and the error-log proposals)."""
-    return IncomingDocument.objects.filter(due_date__lt=today, state__in=(InState.REVIEWED, InState.PROPOSED, InState.INSTRUCTED, InState.HANDLING))
+    return IncomingDocument.objects.filter(due_date__lt=today, state__in=OPEN_INCOMING)

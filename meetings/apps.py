@@ -12,9 +12,12 @@ class MeetingsConfig(AppConfig):
         from meetings import models, services
         from office.schedule import commitment_provider
 
-        for model in (models.KindRule, models.Meeting, models.AgendaItem, models.Material, models.Participant,
+        # Reverse relations and bookkeeping timestamps are not the record's own changes.
+        quiet = ["created_at", "updated_at"]
+        auditlog.register(models.Meeting, include_fields=[f.name for f in models.Meeting._meta.concrete_fields if f.name not in quiet])
+        for model in (models.KindRule, models.AgendaItem, models.Material, models.Participant,
                       models.Vote, models.ChecklistTemplateTask, models.ChecklistTask, models.ReviewOpinion):
-            auditlog.register(model)
+            auditlog.register(model, include_fields=[f.name for f in model._meta.concrete_fields if f.name not in quiet])
         commitment_provider(services.meetings_commitments)
         post_migrate.connect(_ensure_defaults, sender=self)
 

@@ -673,7 +673,7 @@ def opinion_assign(*, opinion: ReviewOpinion, actor, leader, urgency="normal"):
         leader=leader,
         source_object=opinion,
     )
-    supervision.item_assign(item=item, actor=actor)
+    item = supervision.item_assign(item=item, actor=actor)
     opinion.supervision_item_id = item.pk
     opinion.save(update_fields=["supervision_item_id"])
     return item

@@ -4,7 +4,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 APPS = {"office", "meetings", "documents", "supervision", "logistics", "conduct"}
-PUBLIC = {"login"}
+# Reached by an invitee from the link in their notice, without an account.
+PUBLIC = {"meetings:reply"}
 
 
 def app_urls():
@@ -41,7 +42,7 @@ def _split(route):
     return parts
 
 
-URLS = app_urls()
+URLS = [(name, path) for name, path in app_urls() if name not in PUBLIC]
 
 
 def test_every_app_has_pages():
@@ -55,3 +56,9 @@ def test_anonymous_is_sent_to_login(client, name, path):
         response = method(path)
         assert response.status_code == 302, (name, path, response.status_code)
         assert response["Location"].startswith("/accounts/login/?next="), response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_public_reply_page_reveals_nothing_for_an_unknown_token(client):
+    response = client.get("/meetings/reply/unknown-token/")
+    assert response.status_code == 404
