@@ -127,3 +127,105 @@ def member_attendance(person_ids, since: datetime.date | None = None) -> dict[in
         for row in rows
     }
 
+
+
+# --- for the meeting pages (views.py) ---------------------------------------------------------
+
+
+def vote_required(meeting: Meeting, members: int) -> int:
+    """Votes needed to pass with `members` in the body, by the kind's rule (过半数)."""
+    from meetings.models import threshold
+    from meetings.services import kind_rule
+
+    return threshold(kind_rule(meeting.kind).pass_rule, members)
+
+
+def leader_users() -> list:
+    """Logins with the 领导 role, in protocol order: the 分管领导 of an assigned opinion."""
+    from django.contrib.auth import get_user_model
+
+    from office.roles import Role as OfficeRole
+
+    return list(
+        get_user_model().objects.filter(is_active=True, groups__name=OfficeRole.LEADER)
+        .select_related("person").distinct().order_by("person__protocol_rank", "id")
+    )
+
+
+def active_units() -> list:
+    from office.models import Unit
+
+    return list(Unit.objects.filter(is_active=True).order_by("order", "id"))
+
+
+def invite_candidates(meeting: Meeting, words: str = "", limit: int = 100, ids=None) -> tuple[list, bool]:
+    """Active people not yet invited, matching the words (or among `ids`, the ones a form
+    sent); (first `limit`, whether there are more)."""
+    from office.models import Person
+
+    people = (
+        Person.objects.active().exclude(pk__in=meeting.participants.values("person_id"))
+        .select_related("unit").order_by("protocol_rank", "name", "id")
+    )
+    if ids is not None:
+        people = people.filter(pk__in=[int(pk) for pk in ids if str(pk).isdigit()])
+    words = words.strip()
+    if words:
+        people = people.filter(
+            Q(name__icontains=words) | Q(id_code__iexact=words) | Q(post__icontains=words)
+            | Q(unit__name__icontains=words) | Q(unit__short_name__icontains=words)
+        )
+    found = list(people[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def recent_signed_in(meeting: Meeting, limit: int = 10) -> list[Participant]:
+    """The last people signed in (for 撤销 at the door)."""
+    return list(
+        meeting.participants.filter(signed_in_at__isnull=False).select_related("person__unit")
+        .order_by("-signed_in_at", "-id")[:limit]
+    )
+
+
+def term_members(term, body: str) -> list:
+    """One Membership per person who belonged to `body` in `term`, in protocol order
+    (the latest membership when someone holds several)."""
+    from office.models import Membership
+
+    rows = (
+        Membership.objects.filter(term=term, body=body).select_related("person__unit")
+        .order_by("person__protocol_rank", "person__name", "person_id", "-start_date")
+    )
+    seen, members = set(), []
+    for membership in rows:
+        if membership.person_id not in seen:
+            seen.add(membership.person_id)
+            members.append(membership)
+    return members
+
+
+HELD_STATES = ("in_session", "ended", "archived")
+
+
+def term_attendance(term, person_ids) -> dict[int, dict]:
+    """Per person, over the term's meetings already held: invited to attend (出席), signed
+    in, on leave, and the rate (到会率)."""
+    rows = (
+        Participant.objects.filter(person_id__in=list(person_ids), role=Role.ATTEND, meeting__term=term, meeting__state__in=HELD_STATES)
+        .values("person_id")
+        .annotate(
+            invited=Count("id"),
+            signed=Count("id", filter=Q(signed_in_at__isnull=False)),
+            leave=Count("id", filter=Q(reply="leave", signed_in_at__isnull=True)),
+        )
+    )
+    return {
+        row["person_id"]: {**row, "rate": round(100 * row["signed"] / row["invited"], 1) if row["invited"] else None}
+        for row in rows
+    }
+
+
+def term_meetings_held(term) -> dict[str, int]:
+    """kind → number of the term's meetings already held."""
+    rows = Meeting.objects.filter(term=term, state__in=HELD_STATES).values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
