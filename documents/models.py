@@ -138,6 +138,9 @@ class Instruction(models.Model):  # 领导批示（按顺序）
     def __str__(self):
         return f"{self.document.number} 批示 {self.order}"
 
+    def get_absolute_url(self):
+        return reverse("documents:incoming_detail", args=[self.document_id])
+
 
 class Circulation(models.Model):  # 传阅
     document = models.ForeignKey(IncomingDocument, verbose_name="收文", on_delete=models.CASCADE, related_name="circulation")

@@ -258,6 +258,9 @@ class ReviewOpinion(models.Model):  # 审议意见：交办后成为督办事项
     def __str__(self):
         return self.text[:40]
 
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.agenda_item.meeting_id]) + "#agenda"
+
 
 class MeetingDocument(models.Model):  # 会议文书：由后台任务生成的 PDF
     class DocKind(models.TextChoices):
