@@ -1,6 +1,5 @@
 """Demo documents: a year of 收文 and 发文 in every step, a few secret ones."""
 
-import datetime
 import random
 
 from django.contrib.auth import get_user_model

@@ -143,8 +143,8 @@ def can_see_registers(user) -> bool:
     return has_role(user, *READERS)
 
 
-# States in which a 收文 is still being handled, so its 办理期限 is chased (as documents.reminders).
-INCOMING_OPEN = (InState.REVIEWED, InState.PROPOSED, InState.INSTRUCTED, InState.HANDLING)
+# States in which a 收文's 办理期限 runs (the services' definition, also used for 催办).
+from documents.services import OPEN_INCOMING as INCOMING_OPEN  # noqa: E402
 
 
 @dataclass

@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm
 
 from documents.models import (
     Amendment,
+    Attachment,
     Circulation,
     Countersign,
     Distribution,
@@ -469,6 +470,17 @@ def countersign_request(*, doc, actor, units) -> list[Countersign]:
     return new
 
 
+def can_countersign(user, countersign) -> bool:
+    """That unit's liaison (or a leader of it), or the director, while the unit has not decided."""
+    doc = countersign.document
+    return (
+        doc.state == OutState.COUNTERSIGNING
+        and countersign.decision == Countersign.Decision.PENDING
+        and has_role(user, Role.LIAISON, Role.LEADER, Role.DIRECTOR)
+        and (user_unit_id(user) == countersign.unit_id or is_office(user))
+    )
+
+
 @transaction.atomic
 def countersign_decide(*, countersign: Countersign, actor, approve: bool, comment: str = "") -> Countersign:
     countersign = Countersign.objects.select_for_update().select_related("document", "unit").get(pk=countersign.pk)
@@ -477,7 +489,8 @@ def countersign_decide(*, countersign: Countersign, actor, approve: bool, commen
         raise TransitionRefused("公文不在会签中")
     if countersign.decision != Countersign.Decision.PENDING:
         raise TransitionRefused("本单位已会签")
-    if not (has_role(actor, Role.LIAISON, Role.LEADER, Role.DIRECTOR) and (user_unit_id(actor) == countersign.unit_id or is_office(actor))):
+    countersign.document = doc
+    if not can_countersign(actor, countersign):
         raise TransitionRefused(f"只有{countersign.unit.name}可以会签")
     if not approve and not comment.strip():
         raise TransitionRefused("退回修改须填写会签意见")
@@ -555,6 +568,31 @@ def distribution_deliver(*, distribution: Distribution, actor, receiver_name: st
         distribution.receiver_name = receiver_name.strip()
         distribution.save()
     return distribution
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+# 发文 attachments may be added until the draft is signed.
+OUT_ATTACHABLE = (OutState.DRAFT, OutState.CHECKED, OutState.COUNTERSIGNING, OutState.AWAITING_SIGNATURE)
+
+
+def can_attach(user, doc) -> bool:
+    if isinstance(doc, IncomingDocument):
+        return is_office(user) and doc.state != InState.ARCHIVED
+    return can_edit_draft(user, doc) and doc.state in OUT_ATTACHABLE
+
+
+@transaction.atomic
+def attachment_add(*, doc, actor, uploads) -> list[Attachment]:
+    """Keep uploaded files on the document, recorded on its route."""
+    if not uploads:
+        return []
+    if not can_attach(actor, doc):
+        raise TransitionRefused("公文已归档，不能再上传文件" if doc.state == "archived" else "您没有权限为这份公文上传文件")
+    field = "incoming" if isinstance(doc, IncomingDocument) else "outgoing"
+    rows = [Attachment.objects.create(**{field: doc}, title=upload.name[:200], file=upload, uploaded_by=actor) for upload in uploads]
+    workflow_note(doc, action="attach", label="上传文件", actor=actor, state=doc.state, comment="、".join(row.title for row in rows))
+    return rows
 
 
 # --- archive: corrections only through amendments ------------------------------------------------

@@ -11,7 +11,6 @@ from logistics.models import Room
 from meetings import services
 from meetings.models import Kind, Meeting, Participant, Reply, Role
 from office.models import Counter, Person, Term, Unit
-from office.roles import Role as OfficeRole
 
 AGENDA_PAST = [
     ("审议区人民政府关于2026年上半年国民经济和社会发展计划执行情况的报告", "财经工委", "区发改局局长 王建明", False),

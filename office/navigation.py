@@ -1,8 +1,13 @@
-"""The main navigation: one entry per duty, in the office's own order."""
+"""The main navigation: one entry per duty, in the office's own order, shown to
+the roles that may open it."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+from office.roles import Role, has_role
+
+REGISTER_ROLES = (Role.DIRECTOR, Role.STAFF, Role.LEADER, Role.LIAISON)
 
 
 @dataclass(frozen=True)
@@ -10,17 +15,25 @@ class NavItem:
     label: str
     url_name: str
     namespace: str
+    roles: tuple[str, ...] = ()  # empty: everyone who is logged in
+    perm: str = ""
 
 
 NAVIGATION = [
     NavItem("工作台", "office:home", "office"),
     NavItem("办会", "meetings:index", "meetings"),
-    NavItem("办文", "documents:index", "documents"),
-    NavItem("督办", "supervision:index", "supervision"),
+    NavItem("办文", "documents:index", "documents", roles=REGISTER_ROLES),
+    NavItem("督办", "supervision:index", "supervision", roles=REGISTER_ROLES),
     NavItem("办事", "logistics:index", "logistics"),
     NavItem("作风", "conduct:index", "conduct"),
-    NavItem("人员", "office:person_list", "people"),
+    NavItem("人员", "office:person_list", "people", perm="office.view_person"),
 ]
+
+
+def _visible(item: NavItem, user) -> bool:
+    if item.roles and not has_role(user, *item.roles):
+        return False
+    return not item.perm or user.has_perm(item.perm)
 
 
 def navigation_for(request):
@@ -31,4 +44,5 @@ def navigation_for(request):
     return [
         {"label": item.label, "url": reverse(item.url_name), "active": item.namespace == current}
         for item in NAVIGATION
+        if _visible(item, request.user)
     ]

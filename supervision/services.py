@@ -22,7 +22,6 @@ from supervision.models import (
     Source,
     State,
     SupervisionItem,
-    Urgency,
 )
 
 # --- who may do what -----------------------------------------------------------

@@ -5,21 +5,19 @@ Every item URL goes through selectors.item_get, so a liaison of another unit get
 """
 
 import calendar as month_calendar
-import csv
 import datetime
 import mimetypes
 import os
-from io import BytesIO
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from office.exports import csv_response, pdf_response, xlsx_response
 from office.pagination import paginate
 from office.text import chinese_date
 from office.workflow import TransitionRefused
@@ -36,7 +34,7 @@ from supervision.forms import (
     TransitionForm,
     user_label,
 )
-from supervision.models import Extension, Light, State
+from supervision.models import Extension, Light
 from supervision.services import WORKFLOW
 
 # --- helpers -------------------------------------------------------------------------
@@ -47,15 +45,8 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _attachment_name(filename: str) -> str:
-    """RFC 6266 Content-Disposition for a Chinese file name."""
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
-
-
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = _attachment_name(filename)
-    return response
+    return pdf_response(content, filename)
 
 
 def _item_url(item, anchor: str = "top") -> str:
@@ -125,82 +116,20 @@ def _export_row(item) -> list:
     ]
 
 
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export_filename(ext: str) -> str:
     return f"督办台账-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export_csv(request):
-    """The filtered register as CSV for Excel: UTF-8 with a BOM, streamed."""
-    items = _export_items(request)
-
-    def lines():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(EXPORT_HEADER)  # the BOM: Excel then reads UTF-8
-        for item in items:
-            yield writer.writerow([_csv_value(value) for value in _export_row(item)])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _attachment_name(_export_filename("csv"))
-    return response
-
-
-def _csv_value(value):
-    if isinstance(value, datetime.date):
-        return f"{value:%Y-%m-%d}"
-    return _safe_cell("" if value is None else value)
+    """The filtered register as CSV for Excel."""
+    return csv_response(_export_filename("csv"), EXPORT_HEADER, (_export_row(item) for item in _export_items(request)))
 
 
 def export_xlsx(request):
-    """The filtered register as an Excel workbook (write-only: constant memory per row)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    items = _export_items(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("督办台账")
+    """The filtered register as an Excel workbook."""
     widths = [16, 8, 8, 40, 16, 30, 12, 22, 30, 10, 10, 10, 12, 12, 12, 12, 12, 10, 60]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="EEF1F5")
-    header = []
-    for title in EXPORT_HEADER:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill, cell.alignment = header_font, header_fill, Alignment(horizontal="center")
-        header.append(cell)
-    sheet.append(header)
-    for item in items:
-        sheet.append([_xlsx_cell(sheet, value) for value in _export_row(item)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = _attachment_name(_export_filename("xlsx"))
-    return response
-
-
-def _xlsx_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return _safe_cell("" if value is None else value)
+    rows = (_export_row(item) for item in _export_items(request))
+    return xlsx_response(_export_filename("xlsx"), "督办台账", EXPORT_HEADER, rows, widths)
 
 
 # --- registering and editing --------------------------------------------------------

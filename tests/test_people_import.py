@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from office.models import Body, Membership, Person, Term
+from office.models import Body, Membership, Person
 from office.people_import import ImportFileError, people_import
 from tests.factories import PersonFactory, TermFactory, UnitFactory
 

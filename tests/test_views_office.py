@@ -243,3 +243,18 @@ def test_home_shows_own_unread_messages_only(office, mail):
     assert "督办事项甲即将到期" in page
     assert "主任专属消息丁" not in page
     assert "杨科员" in page and "工作人员" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("director", ["工作台", "办会", "办文", "督办", "办事", "作风", "人员"]),
+        ("liaison_a", ["工作台", "办会", "办文", "督办", "办事", "作风", "人员"]),
+        ("driver", ["工作台", "办会", "办事", "作风"]),
+        ("canteen", ["工作台", "办会", "办事", "作风", "人员"]),
+    ],
+)
+def test_navigation_shows_only_what_the_role_may_open(office, who, expected):
+    response = office.client_for(getattr(office, who)).get(reverse("office:home"))
+    labels = [item["label"] for item in response.context["nav_items"]]
+    assert labels == expected
