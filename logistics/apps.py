@@ -8,7 +8,10 @@ class LogisticsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from logistics.models import Room, RoomBooking
+        from logistics import models, services
+        from office.schedule import commitment_provider
 
-        auditlog.register(Room)
-        auditlog.register(RoomBooking)
+        for model in (models.Room, models.RoomBooking, models.Vehicle, models.Maintenance, models.VehicleBooking, models.Trip,
+                      models.MealBooking, models.SupplyItem, models.StockMove, models.Requisition, models.Reception):
+            auditlog.register(model)
+        commitment_provider(services.trips_commitments)

@@ -213,6 +213,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=35, hour=8),
         "options": {"expires": 3600},
     },
+    # Every 5 minutes: the kitchen's headcount sheet of each meal just past its cutoff.
+    "logistics-headcount": {
+        "task": "logistics.tasks.headcount_due",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    # Mornings at 08:20: insurance and inspection due in 30 or 7 days.
+    "logistics-vehicle-papers": {
+        "task": "logistics.tasks.vehicle_papers_sweep",
+        "schedule": crontab(minute=20, hour=8),
+        "options": {"expires": 3600},
+    },
     # Working mornings at 08:40: meeting checklist tasks due tomorrow or today.
     "meetings-checklist": {
         "task": "meetings.tasks.checklist_sweep_task",
@@ -261,6 +273,16 @@ if SUPERVISION_DAY_KIND not in {"working", "calendar"}:
     raise ImproperlyConfigured(f"SUPERVISION_DAY_KIND={SUPERVISION_DAY_KIND!r}: use working or calendar")
 # From this overdue working day on, the leader in charge is chased too.
 SUPERVISION_ESCALATE_AFTER = env_int("SUPERVISION_ESCALATE_AFTER", 3)
+
+# 公务用车: trips longer than this (round trip, km) are approved by a leader.
+TRIP_LEADER_APPROVAL_KM = env_int("TRIP_LEADER_APPROVAL_KM", 100)
+# 食堂: per meal, (days before, "HH:MM") after which a booking may not change.
+CANTEEN_CUTOFFS = {
+    "breakfast": (1, env_str("CANTEEN_CUTOFF_BREAKFAST", "17:00")),
+    "lunch": (0, env_str("CANTEEN_CUTOFF_LUNCH", "09:30")),
+    "dinner": (0, env_str("CANTEEN_CUTOFF_DINNER", "14:30")),
+}
+CANTEEN_BOOK_AHEAD_DAYS = env_int("CANTEEN_BOOK_AHEAD_DAYS", 7)
 
 LOGGING = {
     "version": 1,
