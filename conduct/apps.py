@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class ConductConfig(AppConfig):
     name = "conduct"
     verbose_name = "作风"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from conduct import models, services
+        from office.lessons import lesson_provider
+        from office.schedule import commitment_provider
+
+        auditlog.register(models.ErrorEntry, m2m_fields={"people"})
+        for model in (models.Proposal, models.Leave, models.DutyShift, models.Swap):
+            auditlog.register(model)
+        lesson_provider(services.lessons)
+        commitment_provider(services.leave_commitments)
+
+        from office.today import today_provider
+
+        today_provider(services.today_items)

@@ -14,3 +14,8 @@ class DocumentsConfig(AppConfig):
         auditlog.register(models.OutgoingDocument)
         for model in (models.Instruction, models.Circulation, models.Countersign, models.Distribution, models.Attachment, models.Amendment):
             auditlog.register(model)
+
+        from documents.selectors import today_items
+        from office.today import today_provider
+
+        today_provider(today_items)

@@ -333,3 +333,22 @@ def document_access_log(doc, limit: int = 100) -> tuple[list, int]:
     field = "incoming" if isinstance(doc, IncomingDocument) else "outgoing"
     entries = SecretAccess.objects.filter(**{field: doc})
     return list(entries.select_related("user__person").order_by("-at", "-id")[:limit]), entries.count()
+
+
+def today_items(user, day):
+    """办文 waiting on this person (待我处理), with the 收文 办理期限 as the due date."""
+    from office.today import TodayItem
+
+    labels = {"to_instruct": "待批示", "to_read": "待阅", "to_route": "待处理", "to_issue": "待印发", "to_sign": "待签发",
+              "to_handle": "待承办", "to_countersign": "待会签"}
+    found, seen = [], set()
+    for section, documents in waiting_on(user).items():
+        for doc in documents[:50]:
+            key = (type(doc).__name__, doc.pk)
+            if key in seen:
+                continue
+            seen.add(key)
+            title = "（涉密公文）" if doc.is_secret else doc.title
+            number = getattr(doc, "number", "") or "未编号"
+            found.append(TodayItem("办文", f"{labels[section]} {number} {title}", doc.get_absolute_url(), getattr(doc, "due_date", None)))
+    return found

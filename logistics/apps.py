@@ -15,3 +15,8 @@ class LogisticsConfig(AppConfig):
                       models.MealBooking, models.SupplyItem, models.StockMove, models.Requisition, models.Reception):
             auditlog.register(model)
         commitment_provider(services.trips_commitments)
+
+        from logistics.today import today_items
+        from office.today import today_provider
+
+        today_provider(today_items)

@@ -32,6 +32,7 @@ from logistics.models import (
     VehicleBooking,
 )
 from office.roles import Role, has_role, user_unit_id
+from office.schedule import commitments
 from office.text import month_day
 from office.workflow import TransitionRefused, workflow_note
 
@@ -104,6 +105,10 @@ def vehicle_book(*, vehicle: Vehicle, driver, start, end, purpose: str, booked_b
         raise BookingRefused(f"{vehicle.plate}只有{vehicle.seats}个座位，乘车{passengers}人")
     if not has_role(driver, Role.DRIVER):
         raise BookingRefused("所选人员不是驾驶员")
+    person_id = getattr(getattr(driver, "person", None), "pk", None)
+    away = [c for c in commitments([person_id], start, end) if c.key.startswith("leave:")] if person_id else []
+    if away:
+        raise BookingRefused(f"该驾驶员{away[0].title}，不能派车")
     clash = vehicle_clash(vehicle, driver, start, end, exclude_owner=owner)
     if clash is not None:
         start_at, end_at = timezone.localtime(clash.start), timezone.localtime(clash.end)

@@ -19,6 +19,11 @@ class MeetingsConfig(AppConfig):
                       models.Vote, models.ChecklistTemplateTask, models.ChecklistTask, models.ReviewOpinion):
             auditlog.register(model, include_fields=[f.name for f in model._meta.concrete_fields if f.name not in quiet])
         commitment_provider(services.meetings_commitments)
+
+        from meetings.selectors import today_items
+        from office.today import today_provider
+
+        today_provider(today_items)
         post_migrate.connect(_ensure_defaults, sender=self)
 
 

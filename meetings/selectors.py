@@ -229,3 +229,20 @@ def term_meetings_held(term) -> dict[str, int]:
     """kind → number of the term's meetings already held."""
     rows = Meeting.objects.filter(term=term, state__in=HELD_STATES).values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def today_items(user, day):
+    """Checklist tasks of this person (or their role) due by tomorrow, not done yet."""
+    from django.db.models import Q as _Q
+
+    from office.roles import user_roles
+    from office.today import TodayItem
+
+    roles = user_roles(user)
+    tasks = (
+        ChecklistTask.objects.filter(done_at__isnull=True, due_date__lte=day + datetime.timedelta(days=1))
+        .filter(_Q(owner=user) | _Q(owner__isnull=True, owner_role__in=roles))
+        .exclude(meeting__state="archived")
+        .select_related("meeting__term")
+    )
+    return [TodayItem("办会", f"{task.title}（{task.meeting.name}）", task.meeting.get_absolute_url() + "#checklist", task.due_date) for task in tasks]

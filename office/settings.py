@@ -190,6 +190,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# Nightly report and end-of-day check times (HH:MM).
+NIGHTLY_REPORT_TIME = env_time("NIGHTLY_REPORT_TIME", "20:00")
+END_OF_DAY_TIME = env_time("END_OF_DAY_TIME", "17:30")
+
 _flush_minutes = env_int("OUTBOX_FLUSH_MINUTES", 1)
 _sweep_hour, _sweep_minute = env_time("SUPERVISION_SWEEP_TIME", "08:30")
 CELERY_BEAT_SCHEDULE = {
@@ -225,6 +229,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20, hour=8),
         "options": {"expires": 3600},
     },
+    # Evenings at 18:10: the day's events that may be mistakes, for the director.
+    "conduct-proposals": {
+        "task": "conduct.tasks.proposals_sweep_task",
+        "schedule": crontab(minute=10, hour=18),
+        "options": {"expires": 3600},
+    },
+    # Working days at END_OF_DAY_TIME (17:30): "我今天的任务完成了吗？"
+    "conduct-end-of-day": {
+        "task": "conduct.tasks.end_of_day_task",
+        "schedule": crontab(minute=END_OF_DAY_TIME[1], hour=END_OF_DAY_TIME[0]),
+        "options": {"expires": 3600},
+    },
     # Working mornings at 08:40: meeting checklist tasks due tomorrow or today.
     "meetings-checklist": {
         "task": "meetings.tasks.checklist_sweep_task",
@@ -242,9 +258,6 @@ CELERY_BEAT_SCHEDULE = {
 # Notifications: channels every message goes to besides the in-app inbox.
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["email"])
 
-# Nightly report and end-of-day check times (used by later duties).
-NIGHTLY_REPORT_TIME = env_time("NIGHTLY_REPORT_TIME", "20:00")
-END_OF_DAY_TIME = env_time("END_OF_DAY_TIME", "17:30")
 
 # The office's own name, printed on notices and used in document numbers.
 OFFICE_NAME = env_str("OFFICE_NAME", "清河区人大常委会办公室")

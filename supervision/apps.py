@@ -13,3 +13,8 @@ class SupervisionConfig(AppConfig):
         auditlog.register(SupervisionItem, m2m_fields={"co_units"})
         auditlog.register(ProgressReport)
         auditlog.register(Extension)
+
+        from office.today import today_provider
+        from supervision.selectors import today_items
+
+        today_provider(today_items)

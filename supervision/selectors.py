@@ -262,3 +262,27 @@ def report_get(user, pk):
         raise Http404("没有这份进展反馈")
     return report
 
+
+
+def today_items(user, day: datetime.date):
+    """督办 waiting on this person: their unit's open items due by the next working day
+    or overdue (a liaison), the items they supervise (staff), reported items to close
+    and extensions to decide (director, leader in charge)."""
+    from office.today import TodayItem
+    from supervision.services import can_decide
+
+    horizon = light_bounds(day)[1]
+    items = items_visible_to(user)
+    found = []
+    if has_role(user, Role.LIAISON):
+        for item in items.filter(state__in=OPEN_STATES, deadline__lte=horizon, lead_unit_id=user_unit_id(user)):
+            found.append(TodayItem("督办", f"{item.number} {item.title}", item.get_absolute_url(), item.deadline))
+    if has_role(user, Role.STAFF):
+        for item in items.filter(state__in=OPEN_STATES, deadline__lte=horizon, supervisor=user):
+            found.append(TodayItem("督办", f"跟踪催办 {item.number} {item.title}", item.get_absolute_url(), item.deadline))
+    if has_role(user, Role.DIRECTOR, Role.LEADER):
+        deciding = items.filter(Q(state=State.REPORTED) | Q(extensions__decision=Extension.Decision.PENDING)).distinct()
+        for item in deciding.select_related("leader"):
+            if can_decide(user, item):
+                found.append(TodayItem("督办", f"待审核 {item.number} {item.title}", item.get_absolute_url()))
+    return found
