@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from logistics.models import (
@@ -32,7 +32,7 @@ from logistics.models import (
     VehicleBooking,
 )
 from office.roles import Role, has_role, user_unit_id
-from office.schedule import commitments
+from office.schedule import check_leaders_free, commitments
 from office.text import month_day
 from office.workflow import TransitionRefused, workflow_note
 
@@ -97,6 +97,8 @@ def vehicle_book(*, vehicle: Vehicle, driver, start, end, purpose: str, booked_b
     a fixed order first, so two dispatchers at once cannot both take either."""
     if end <= start:
         raise BookingRefused("返回时间须晚于出发时间")
+    if driver is None:
+        raise BookingRefused("请选择驾驶员")
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     get_user_model().objects.select_for_update().filter(pk=driver.pk).first()
     if vehicle.status in (Vehicle.Status.MAINTENANCE, Vehicle.Status.RETIRED):
@@ -114,7 +116,7 @@ def vehicle_book(*, vehicle: Vehicle, driver, start, end, purpose: str, booked_b
         start_at, end_at = timezone.localtime(clash.start), timezone.localtime(clash.end)
         who = clash.vehicle.plate if clash.vehicle_id == vehicle.pk else "该驾驶员"
         raise BookingRefused(f"{who}在 {month_day(start_at)} {start_at:%H:%M}–{end_at:%H:%M} 已有任务（{clash.purpose}）")
-    VehicleBooking.objects.filter(**_owner_filter(owner), vehicle=vehicle).delete()
+    vehicle_release(owner)  # a trip or visit moved to another car frees the first
     return VehicleBooking.objects.create(vehicle=vehicle, driver=driver, start=start, end=end, purpose=purpose, booked_by=booked_by, owner=owner)
 
 
@@ -141,7 +143,8 @@ def can_approve(user, trip: Trip) -> bool:
 
 
 @transaction.atomic
-def trip_request(*, actor, purpose, destination, passengers, start, end, distance_km, passenger_names="", leader_passenger=None) -> Trip:
+def trip_request(*, actor, purpose, destination, passengers, start, end, distance_km, passenger_names="", leader_passenger=None,
+                 confirm_clashes=False) -> Trip:
     unit_id = user_unit_id(actor)
     if unit_id is None:
         raise TransitionRefused("您的账号没有所属单位，请联系办公室")
@@ -153,6 +156,8 @@ def trip_request(*, actor, purpose, destination, passengers, start, end, distanc
         raise TransitionRefused("乘车人数至少1人")
     if not purpose.strip() or not destination.strip():
         raise TransitionRefused("请填写事由和目的地")
+    if leader_passenger is not None:
+        check_leaders_free([leader_passenger.pk], start, end, confirmed=confirm_clashes)
     return Trip.objects.create(
         requester=actor, unit_id=unit_id, purpose=purpose.strip(), destination=destination.strip(), passengers=passengers,
         passenger_names=passenger_names, leader_passenger=leader_passenger, distance_km=distance_km, start=start, end=end,
@@ -192,12 +197,12 @@ def trip_dispatch(*, trip: Trip, actor, vehicle: Vehicle, driver) -> Trip:
     if trip.state not in (TripState.APPROVED, TripState.DISPATCHED):
         raise TransitionRefused(f"用车申请当前为“{trip.get_state_display()}”，不能派车")
     try:
-        vehicle_book(vehicle=vehicle, driver=driver, start=trip.start, end=trip.end, purpose=f"{trip.destination}（{trip.purpose}）",
-                     booked_by=actor, owner=trip, passengers=trip.passengers)
+        booking = vehicle_book(vehicle=vehicle, driver=driver, start=trip.start, end=trip.end,
+                               purpose=f"{trip.destination}（{trip.purpose}）", booked_by=actor, owner=trip, passengers=trip.passengers)
     except BookingRefused as error:
         raise TransitionRefused(str(error)) from None
-    trip.vehicle, trip.driver, trip.state = vehicle, driver, TripState.DISPATCHED
-    trip.odometer_start = vehicle.odometer
+    trip.vehicle, trip.driver, trip.state = booking.vehicle, driver, TripState.DISPATCHED
+    trip.odometer_start = booking.vehicle.odometer  # the locked row's reading, not the caller's copy
     trip.save()
     _step(trip, "dispatch", "派车", actor, f"{vehicle.plate}，驾驶员{_name(driver)}")
     return trip
@@ -220,13 +225,21 @@ def trip_cancel(*, trip: Trip, actor, reason: str) -> Trip:
 
 
 @transaction.atomic
-def trip_return(*, trip: Trip, actor, odometer_end: int, fuel_liters=None, fuel_cost=None, tolls=None, parking=None) -> Trip:
+def trip_return(*, trip: Trip, actor, odometer_end: int, fuel_liters=None, fuel_cost=None, tolls=None, parking=None,
+                odometer_start=None) -> Trip:
     """回场登记: mileage and costs, as the official-vehicle rules require."""
     trip = _trip_locked(trip)
     if trip.state != TripState.DISPATCHED:
         raise TransitionRefused(f"用车申请当前为“{trip.get_state_display()}”，不能登记回场")
     if actor.pk != trip.driver_id and not is_dispatcher(actor):
         raise TransitionRefused("只有本次驾驶员或办公室可以登记回场")
+    # The reading when the car left: given by the driver, else the end reading of the
+    # car's latest earlier trip (a trip dispatched days ahead must not count an earlier
+    # trip's kilometres; returns may be logged out of order).
+    if odometer_start is None:
+        earlier = Trip.objects.filter(vehicle_id=trip.vehicle_id, state=TripState.RETURNED, start__lt=trip.start).aggregate(m=Max("odometer_end"))["m"]
+        odometer_start = max(trip.odometer_start or 0, earlier or 0)
+    trip.odometer_start = odometer_start
     if odometer_end is None or odometer_end < (trip.odometer_start or 0):
         raise TransitionRefused(f"回场里程不能小于出车里程（{trip.odometer_start}公里）")
     for value in (fuel_liters, fuel_cost, tolls, parking):
@@ -359,22 +372,24 @@ def requisition_decide(*, requisition: Requisition, actor, approve: bool) -> Req
         taken = SupplyItem.objects.filter(pk=requisition.item_id, stock__gte=requisition.quantity).update(stock=F("stock") - requisition.quantity)
         if not taken:
             raise TransitionRefused(f"{requisition.item.name}库存不足（现有{SupplyItem.objects.get(pk=requisition.item_id).stock}）")
-        StockMove.objects.create(item=requisition.item, kind=StockMove.Kind.ISSUE, quantity=requisition.quantity, requisition=requisition, by=actor)
+        move = StockMove.objects.create(item=requisition.item, kind=StockMove.Kind.ISSUE, quantity=requisition.quantity,
+                                        requisition=requisition, by=actor)
         requisition.state = Requisition.State.ISSUED
         item = SupplyItem.objects.get(pk=requisition.item_id)
-        if item.stock <= item.low_threshold:
-            transaction.on_commit(lambda: _low_stock_alert(item))
+        # Alert once per fall: when this issue took the stock across the line.
+        if item.stock <= item.low_threshold < item.stock + requisition.quantity:
+            transaction.on_commit(lambda: _low_stock_alert(item, move))
     else:
         requisition.state = Requisition.State.REFUSED
     requisition.save()
     return requisition
 
 
-def _low_stock_alert(item: SupplyItem) -> None:
+def _low_stock_alert(item: SupplyItem, move: StockMove) -> None:
     from office.notifications import notify
 
     keepers = get_user_model().objects.filter(is_active=True, groups__name__in=[Role.STAFF, Role.DIRECTOR]).distinct()
-    notify(keepers, f"logistics:supply:{item.pk}:low:{item.stock}", f"库存提醒：{item.name}仅剩{item.stock}{item.measure}",
+    notify(keepers, f"logistics:supply:{item.pk}:low:{move.pk}", f"库存提醒：{item.name}仅剩{item.stock}{item.measure}",
            f"{item.name}库存已降到提醒线（{item.low_threshold}{item.measure}）以下，请及时采购。", link="/logistics/supplies/")
 
 
@@ -383,13 +398,15 @@ def _low_stock_alert(item: SupplyItem) -> None:
 
 @transaction.atomic
 def reception_create(*, actor, title, guests, guest_count, host_unit, start, end, host_leader=None, room=None,
-                     vehicle=None, driver=None, meals=()) -> Reception:
+                     vehicle=None, driver=None, meals=(), confirm_clashes=False) -> Reception:
     """A visit with its room, car and meals, all through the same booking services, so it
     can never take what a meeting or a trip already holds."""
     if not is_dispatcher(actor):
         raise TransitionRefused("只有办公室可以安排公务接待")
     if end <= start:
         raise TransitionRefused("结束时间须晚于开始时间")
+    if host_leader is not None:
+        check_leaders_free([host_leader.pk], start, end, confirmed=confirm_clashes)
     reception = Reception.objects.create(title=title, guests=guests, guest_count=guest_count, host_unit=host_unit,
                                          host_leader=host_leader, start=start, end=end, created_by=actor)
     try:

@@ -32,8 +32,8 @@ from office.models import Body, Membership, Person
 from office.numbering import number_take
 from office.roles import Role as OfficeRole
 from office.roles import has_role
-from office.schedule import commitments
-from office.text import chinese_date, month_day
+from office.schedule import Clash, ClashWarning, leader_clashes  # noqa: F401  (ClashWarning: part of this API)
+from office.text import chinese_date
 from office.workflow import Transition, TransitionRefused, Workflow
 
 # --- rules per kind --------------------------------------------------------------
@@ -154,46 +154,13 @@ def _check_editable(meeting, actor) -> None:
 # --- leaders' time ("防止撞车") ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Clash:
-    person: Person
-    title: str
-    start: datetime.datetime
-    end: datetime.datetime
-    url: str
-
-    def __str__(self):
-        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
-        return f"{self.person.name}：{month_day(start)} {start:%H:%M}–{end:%H:%M} 已有“{self.title}”"
-
-
-class ClashWarning(Exception):
-    """Saving would double-book leaders; the caller may confirm and save anyway."""
-
-    def __init__(self, clashes: list[Clash]):
-        self.clashes = clashes
-        super().__init__("；".join(str(c) for c in clashes))
-
-
-def leader_person_ids(person_ids, on_date: datetime.date) -> set[int]:
-    """Of these people, the leaders: members of the 主任会议 on that date, or logins
-    with the 领导 role."""
-    ids = list(person_ids)
-    council = Membership.objects.on(on_date).filter(body=Body.COUNCIL, person_id__in=ids).values_list("person_id", flat=True)
-    with_role = Person.objects.filter(pk__in=ids, user__groups__name=OfficeRole.LEADER).values_list("pk", flat=True)
-    return set(council) | set(with_role)
-
-
 def meeting_clashes(meeting: Meeting, person_ids=None, start=None, end=None) -> list[Clash]:
     """Leaders among the convener and participants who are committed elsewhere then."""
     if person_ids is None:
         person_ids = set(meeting.participants.exclude(reply=Reply.LEAVE).values_list("person_id", flat=True))
         person_ids.add(meeting.convener_id)
-    start, end = start or meeting.start, end or meeting.end
-    leaders = leader_person_ids(person_ids, timezone.localtime(start).date())
-    found = commitments(leaders, start, end, exclude_key=meeting.schedule_key if meeting.pk else "")
-    people = Person.objects.in_bulk([c.person_id for c in found])
-    return [Clash(people[c.person_id], c.title, c.start, c.end, c.url) for c in found]
+    return leader_clashes(person_ids, start or meeting.start, end or meeting.end,
+                          exclude_key=meeting.schedule_key if meeting.pk else "")
 
 
 def meetings_commitments(person_ids, start, end):
