@@ -37,7 +37,9 @@ def is_office(user) -> bool:
 
 def can_see_person_record(user, person: Person) -> bool:
     """A person's own error record: themselves, the director and the leaders."""
-    return person.user_id == user.pk or has_role(user, Role.DIRECTOR, Role.LEADER)
+    if not user.is_authenticated:
+        return False
+    return (person.user_id is not None and person.user_id == user.pk) or has_role(user, Role.DIRECTOR, Role.LEADER)
 
 
 # --- the error log -------------------------------------------------------------------------------------
@@ -61,7 +63,9 @@ def entry_register(*, actor, people, unit, date, category, sub_kind, what_happen
     )
     if concerns is not None:
         entry.concerns = concerns
-        entry.concerns_label = str(concerns)[:200]
+        # A secret document is named by its number only: the log and 通报 are not secret.
+        secret = getattr(concerns, "is_secret", False)
+        entry.concerns_label = (f"{concerns.number}（涉密公文）" if secret else str(concerns))[:200]
     entry.save()
     entry.people.set(people)
     return entry
@@ -121,7 +125,7 @@ def entry_step(*, entry, actor, action: str, comment: str = "") -> ErrorEntry:
     else:
         entry.rectified_at = now
     entry.save()
-    workflow_note(entry, action=action, label=label, actor=actor, state=target, comment=comment)
+    workflow_note(entry, action=action, label=label, actor=actor, state=target, from_state=source, comment=comment)
     return entry
 
 
@@ -259,10 +263,16 @@ def entries_concerning(obj):
 
 
 def approver_for(person: Person):
-    """By rank: the director approves staff; a leader approves the director."""
+    """By rank: the director approves staff; a leader approves the director; a leader's
+    leave goes to a higher-ranked leader (the top leader's is recorded with the director)."""
     User = get_user_model()
-    if person.user_id and has_role(person.user, Role.DIRECTOR):
-        return User.objects.filter(is_active=True, groups__name=Role.LEADER).order_by("person__protocol_rank").first()
+    leaders = User.objects.filter(is_active=True, groups__name=Role.LEADER).order_by("person__protocol_rank")
+    if person.user_id and has_role(person.user, Role.LEADER):
+        higher = leaders.filter(person__protocol_rank__lt=person.protocol_rank).exclude(pk=person.user_id).last()
+        if higher is not None:
+            return higher
+    elif person.user_id and has_role(person.user, Role.DIRECTOR):
+        return leaders.first()
     return User.objects.filter(is_active=True, groups__name=Role.DIRECTOR).first()
 
 
@@ -356,6 +366,8 @@ def swap_request(*, shift: DutyShift, actor, substitute: Person, reason: str) ->
         raise TransitionRefused("只有本人或值班室可以申请换班")
     if substitute.pk == shift.person_id:
         raise TransitionRefused("替班人不能是本人")
+    if away_on(shift.date).filter(pk=substitute.pk).exists():
+        raise TransitionRefused(f"{substitute.name}当天请假，不能替班")
     if not reason.strip():
         raise TransitionRefused("请填写换班原因")
     return Swap.objects.create(shift=shift, substitute=substitute, reason=reason.strip(), requested_by=actor)
@@ -368,6 +380,8 @@ def swap_decide(*, swap: Swap, actor, approve: bool) -> Swap:
         raise TransitionRefused("换班须由办公室主任审批")
     if swap.state != Swap.State.REQUESTED:
         raise TransitionRefused("该申请已审批")
+    if approve and away_on(swap.shift.date).filter(pk=swap.substitute_id).exists():
+        raise TransitionRefused("替班人当天请假，不能批准")
     swap.state, swap.decided_by = (Swap.State.APPROVED if approve else Swap.State.REFUSED), actor
     swap.save()
     if approve:

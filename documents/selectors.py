@@ -111,7 +111,9 @@ def waiting_on(user) -> dict[str, QuerySet]:
     """待我处理: documents at a step that waits on this user."""
     incoming = incoming_visible_to(user)
     outgoing = outgoing_visible_to(user)
-    mine_to_instruct = Instruction.objects.filter(document=OuterRef("pk"), leader=user, signed_at__isnull=True)
+    # Only when it is this leader's turn: no unsigned 批示 before theirs.
+    earlier = Instruction.objects.filter(document=OuterRef(OuterRef("pk")), signed_at__isnull=True, order__lt=OuterRef("order"))
+    mine_to_instruct = Instruction.objects.filter(document=OuterRef("pk"), leader=user, signed_at__isnull=True).filter(~Exists(earlier))
     result = {
         "to_instruct": incoming.filter(state=InState.PROPOSED).filter(Exists(mine_to_instruct)),
         "to_read": incoming.filter(circulation__reader=user, circulation__read_at__isnull=True),

@@ -98,14 +98,15 @@ def workflow_log_for(obj):
     )
 
 
-def workflow_note(obj, *, action: str, label: str, actor, comment: str = "", state: str = "") -> WorkflowLog:
-    """Record a step that does not change the state (an extension decided, a chase sent)."""
+def workflow_note(obj, *, action: str, label: str, actor, comment: str = "", state: str = "", from_state: str | None = None) -> WorkflowLog:
+    """Record a step outside a Workflow table (an extension decided, a chase sent); the
+    state is where the record is now, from_state where it was if that differs."""
     return WorkflowLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         action=action,
         action_label=label,
-        from_state=state,
+        from_state=state if from_state is None else from_state,
         to_state=state,
         actor=actor,
         comment=comment,
