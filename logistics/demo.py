@@ -13,7 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from logistics import services
-from logistics.models import MealBooking, Meal, Room, SupplyItem, Trip, TripState, Vehicle, VehicleBooking
+from logistics.models import (
+    Meal,
+    MealBooking,
+    Room,
+    SupplyItem,
+    Trip,
+    TripState,
+    Vehicle,
+    VehicleBooking,
+)
 from office.models import Person, Unit
 from office.roles import Role
 
@@ -64,7 +73,6 @@ def seed() -> str:
                                inspection_expires=today + datetime.timedelta(days=(7 if index == 4 else 200 + index * 20)))
         for index, (plate, model, seats) in enumerate(FLEET)
     ]
-    units = list(Unit.objects.filter(kind__in=["office", "committee"]))
     requesters = list(User.objects.filter(username__in=["staff", "staff2", "liaison", "liaison2"]))
     rng = random.Random(6)
     trip_type = ContentType.objects.get_for_model(Trip)
@@ -125,6 +133,9 @@ def seed() -> str:
                 if rng.random() < 0.7 and timezone.now() < services.meal_cutoff(day, meal):
                     services.meal_book(actor=person, day=day, meal=meal, wanted=True)
 
+    for index, vehicle in enumerate(vehicles):
+        services.maintenance_record(actor=staff, vehicle=vehicle, date=today - datetime.timedelta(days=10 + index * 9),
+                                    kind="定期保养" if index % 2 else "更换轮胎", cost=Decimal(480 + index * 120))
     for name, spec, measure, stock, low in SUPPLIES:
         SupplyItem.objects.create(name=name, spec=spec, measure=measure, stock=stock, low_threshold=low)
     paper = SupplyItem.objects.get(name="A4复印纸")

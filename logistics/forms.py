@@ -277,3 +277,15 @@ class ReceptionMealForm(forms.Form):
 
 
 ReceptionMealFormSet = forms.formset_factory(ReceptionMealForm, extra=3, max_num=10)
+
+
+class MaintenanceForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.CharField(label="项目", max_length=50, help_text="如：保养、维修、更换轮胎")
+    description = forms.CharField(label="说明", max_length=300, required=False)
+    cost = forms.DecimalField(label="费用（元）", max_digits=10, decimal_places=2, min_value=0)
+    odometer = forms.IntegerField(label="当时里程（公里）", required=False, min_value=0)
+
+
+class VehicleStatusForm(forms.Form):
+    status = forms.ChoiceField(label="车辆状态", choices=Vehicle.Status.choices)

@@ -125,6 +125,44 @@ def vehicle_release(owner) -> int:
     return deleted
 
 
+@transaction.atomic
+def maintenance_record(*, actor, vehicle: Vehicle, date, kind: str, cost, description: str = "", odometer=None):
+    """维修保养 with its cost; a later odometer reading moves the car's odometer on."""
+    from logistics.models import Maintenance
+
+    if not is_dispatcher(actor):
+        raise TransitionRefused("只有办公室可以登记维修保养")
+    if not kind.strip():
+        raise TransitionRefused("请填写维修保养项目")
+    if cost is None or Decimal(cost) < 0:
+        raise TransitionRefused("费用不能为负数")
+    if date > timezone.localdate():
+        raise TransitionRefused("日期不能晚于今天")
+    record = Maintenance.objects.create(vehicle=vehicle, date=date, kind=kind.strip(), description=description.strip(),
+                                        cost=cost, odometer=odometer, recorded_by=actor)
+    if odometer:
+        Vehicle.objects.filter(pk=vehicle.pk, odometer__lt=odometer).update(odometer=odometer)
+    return record
+
+
+@transaction.atomic
+def vehicle_set_status(*, actor, vehicle: Vehicle, status: str) -> Vehicle:
+    """可用 / 维修 / 停用; a car with trips still booked ahead cannot be taken off the road."""
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if not is_dispatcher(actor):
+        raise TransitionRefused("只有办公室可以变更车辆状态")
+    if status not in Vehicle.Status.values:
+        raise TransitionRefused("状态不正确")
+    if status in (Vehicle.Status.MAINTENANCE, Vehicle.Status.RETIRED):
+        ahead = VehicleBooking.objects.filter(vehicle=vehicle, end__gt=timezone.now()).order_by("start").first()
+        if ahead is not None:
+            start = timezone.localtime(ahead.start)
+            raise TransitionRefused(f"{vehicle.plate}在 {month_day(start)} {start:%H:%M} 还有任务（{ahead.purpose}），请先改派")
+    vehicle.status = status
+    vehicle.save(update_fields=["status"])
+    return vehicle
+
+
 # --- trips ----------------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     # 车辆
     path("vehicles/", views.vehicles, name="vehicles"),
     path("vehicles/week/", views.vehicle_calendar, name="vehicle_calendar"),
+    path("vehicles/<int:pk>/", views.vehicle_detail, name="vehicle_detail"),
     # 食堂
     path("canteen/", views.canteen, name="canteen"),
     path("canteen/group/", views.group_meals, name="group_meals"),

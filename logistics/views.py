@@ -335,6 +335,42 @@ def vehicles(request):
                                                        "warn_days": selectors.PAPERS_WARN_DAYS})
 
 
+def vehicle_detail(request, pk):
+    """One car: its papers, status, maintenance records with costs, and recent trips."""
+    from logistics.forms import MaintenanceForm, VehicleStatusForm
+    from logistics.models import Maintenance, Vehicle
+
+    _require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看车辆")
+    vehicle = get_object_or_404(Vehicle, pk=pk)
+    can_manage = services.is_dispatcher(request.user)
+    maintenance_form = MaintenanceForm(prefix="m")
+    status_form = VehicleStatusForm(prefix="s", initial={"status": vehicle.status})
+    if request.method == "POST":
+        _require(can_manage, "只有办公室可以登记维修保养和变更车辆状态")
+        try:
+            if "m-kind" in request.POST:
+                maintenance_form = MaintenanceForm(request.POST, prefix="m")
+                if maintenance_form.is_valid():
+                    services.maintenance_record(actor=request.user, vehicle=vehicle, **maintenance_form.cleaned_data)
+                    messages.success(request, "已登记维修保养")
+                    return redirect("logistics:vehicle_detail", pk)
+            else:
+                status_form = VehicleStatusForm(request.POST, prefix="s")
+                if status_form.is_valid():
+                    services.vehicle_set_status(actor=request.user, vehicle=vehicle, status=status_form.cleaned_data["status"])
+                    messages.success(request, "车辆状态已更新")
+                    return redirect("logistics:vehicle_detail", pk)
+        except TransitionRefused as error:
+            messages.error(request, str(error))
+    records = Maintenance.objects.filter(vehicle=vehicle).select_related("recorded_by__person")[:50]
+    trips = vehicle.trips.select_related("unit", "driver__person").order_by("-start")[:20]
+    return render(request, "logistics/vehicle_detail.html", {
+        "vehicle": vehicle, "records": records, "trips": trips, "can_manage": can_manage,
+        "maintenance_form": maintenance_form, "status_form": status_form,
+        "total_cost": sum(record.cost for record in records),
+    })
+
+
 def vehicle_calendar(request):
     """车辆周历: Mon–Sun, one row per vehicle."""
     _require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看派车安排")
