@@ -158,7 +158,7 @@ def candidates(today: datetime.date, now: datetime.datetime) -> list[Candidate]:
     for doc in overdue_incoming(today).select_related("lead_unit"):
         title = "（涉密公文）" if doc.is_secret else doc.title
         found.append(Candidate(f"incoming:{doc.pk}:overdue:{doc.due_date}", Category.DOCUMENTS, SubKind.DELAY,
-                               f"收文{doc.number}{title}超过办理期限（{doc.due_date}）未办结", doc.due_date, doc, doc.lead_unit_id))
+                               f"{doc.number}{title}超过办理期限（{doc.due_date}）未办结", doc.due_date, doc, doc.lead_unit_id))
     # Only tasks due in the last 60 days: older ones were proposed long ago (or never will be).
     recent = today - datetime.timedelta(days=60)
     late_tasks = ChecklistTask.objects.filter(due_date__gte=recent, done_at__date__gt=F("due_date")).select_related("meeting__term")

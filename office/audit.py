@@ -12,7 +12,7 @@ ACTION_LABELS = {
 
 def history_for(obj, limit: int = 200) -> list[dict]:
     """Who changed what and when, newest first, with field names in Chinese."""
-    entries = LogEntry.objects.get_for_object(obj).select_related("actor__person").order_by("-timestamp", "-id")[:limit]
+    entries = LogEntry.objects.get_for_object(obj).select_related("actor__person", "content_type").order_by("-timestamp", "-id")[:limit]
     return [
         {
             "when": entry.timestamp,

@@ -464,14 +464,14 @@ def test_an_incoming_document_past_its_due_date_is_a_candidate(office):
     assert candidate.key == f"incoming:{doc.pk}:overdue:2026-11-20"
     assert (candidate.category, candidate.sub_kind, candidate.occurred_on, candidate.concerns) == (
         Category.DOCUMENTS, SubKind.DELAY, D(2026, 11, 20), doc)
-    assert candidate.summary == f"收文{doc.number}关于开展执法检查的函超过办理期限（2026-11-20）未办结"
+    assert candidate.summary == f"{doc.number}关于开展执法检查的函超过办理期限（2026-11-20）未办结"
 
 
 def test_a_secret_documents_title_stays_out_of_the_proposal(office):
     secret = incoming(office, title="关于某项绝密工作的请示", secrecy="secret", secrecy_term="10年")
     [candidate] = services.candidates(TODAY, django_timezone.now())
     assert "绝密工作" not in candidate.summary
-    assert candidate.summary == f"收文{secret.number}（涉密公文）超过办理期限（2026-11-20）未办结"
+    assert candidate.summary == f"{secret.number}（涉密公文）超过办理期限（2026-11-20）未办结"
 
 
 def test_confirming_a_secret_documents_proposal_keeps_the_title_out_of_the_entry(office):
