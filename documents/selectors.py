@@ -337,6 +337,9 @@ def document_access_log(doc, limit: int = 100) -> tuple[list, int]:
     return list(entries.select_related("user__person").order_by("-at", "-id")[:limit]), entries.count()
 
 
+DUE_SECTIONS = ("to_instruct", "to_route", "to_handle")
+
+
 def today_items(user, day):
     """办文 waiting on this person (待我处理), with the 收文 办理期限 as the due date."""
     from office.today import TodayItem
@@ -352,5 +355,7 @@ def today_items(user, day):
             seen.add(key)
             title = "（涉密公文）" if doc.is_secret else doc.title
             number = getattr(doc, "number", "") or "未编号"
-            found.append(TodayItem("办文", f"{labels[section]} {number} {title}", doc.get_absolute_url(), getattr(doc, "due_date", None)))
+            # The 办理期限 binds whoever handles the document, not its readers.
+            due = getattr(doc, "due_date", None) if section in DUE_SECTIONS else None
+            found.append(TodayItem("办文", f"{labels[section]} {number} {title}", doc.get_absolute_url(), due))
     return found
