@@ -21,3 +21,9 @@ class ConductConfig(AppConfig):
         from office.today import today_provider
 
         today_provider(services.today_items)
+
+        from office.related import header_provider, related_provider, workbench_provider
+
+        related_provider(services.related_entries)
+        header_provider(services.duty_header)
+        workbench_provider(services.away_note)

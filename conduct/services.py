@@ -456,3 +456,27 @@ def today_items(user, day: datetime.date):
     for shift in DutyShift.objects.filter(date=day, person__user=user):
         found.append(TodayItem("作风", f"今日值班（{shift.get_kind_display()}），下班前填写值班记录", "/conduct/duty/", day))
     return found
+
+
+def related_entries(obj):
+    """The office.related provider: error-log entries about a record."""
+    from office.related import RelatedRecord
+
+    if obj is None or getattr(obj, "pk", None) is None:
+        return []
+    return [
+        RelatedRecord("差错登记", f"{entry.date:%Y-%m-%d} {entry.get_sub_kind_display()}（{entry.get_state_display()}）", entry.get_absolute_url())
+        for entry in entries_concerning(obj).order_by("-date")
+    ]
+
+
+def duty_header(day):
+    """The office.related header provider: today's duty officer."""
+    shifts = list(on_duty(day))  # one query whether or not anyone is on duty
+    return [f"今日值班：{'、'.join(shift.person.name for shift in shifts)}"] if shifts else []
+
+
+def away_note(day):
+    """The office.related workbench provider: who is on leave today."""
+    names = [person.name for person in away_on(day).order_by("protocol_rank")]
+    return [("今日请假", "、".join(names) if names else "无", "/conduct/leave/")]

@@ -1,6 +1,9 @@
 from django.conf import settings
 
+from django.utils import timezone
+
 from office.models import Message
+from office.related import header_notes
 from office.navigation import navigation_for
 
 
@@ -11,5 +14,6 @@ def office_header(request):
     if user is None or not user.is_authenticated:
         return context
     context["nav_items"] = navigation_for(request)
+    context["header_notes"] = header_notes(timezone.localdate())
     context["unread_count"] = Message.objects.filter(recipient=user, read_at__isnull=True).count()
     return context

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from office import calendar, notifications
 from office.audit import history_for
+from office.related import workbench_notes
 from office.forms import PeopleImportForm, PersonSearchForm
 from office.models import Message, Person, Unit
 from office.pagination import paginate
@@ -29,6 +30,7 @@ def home(request):
         "recent_messages": Message.objects.filter(recipient=request.user, read_at__isnull=True)[:5],
         "roles": sorted(user_roles(request.user)),
         "person": Person.objects.filter(user=request.user).select_related("unit").first(),
+        "workbench_notes": workbench_notes(today),
     }
     return render(request, "office/home.html", context)
 

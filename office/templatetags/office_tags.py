@@ -1,0 +1,18 @@
+from django import template
+
+from office.lessons import lessons_for
+from office.related import related_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/related_records.html")
+def related_records(obj):
+    """Error-log entries and the like about this record (see office.related)."""
+    return {"records": related_for(obj)}
+
+
+@register.inclusion_tag("includes/lessons_box.html")
+def lessons_box(topic, title="以往差错教训"):
+    """Lessons from past mistakes in this kind of work (see office.lessons)."""
+    return {"lessons": lessons_for(topic), "title": title}
