@@ -41,6 +41,7 @@ from conduct.forms import (
     parse_month,
 )
 from conduct.models import Category, DutyShift, EntryState, Proposal, SubKind, Swap
+from office.access import require
 from office.exports import csv_response, pdf_response, xlsx_response
 from office.models import Person
 from office.pagination import paginate
@@ -51,9 +52,6 @@ from office.workflow import TransitionRefused
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _page(request, template: str, context: dict, status: int = 200):
@@ -100,7 +98,7 @@ EXPORT_HEADER = ["发生日期", "当事人", "单位", "类别", "具体类型"
 
 
 def _export_rows(request):
-    _require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错登记簿")
+    require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错登记簿")
     filters = EntryFilterForm(request.GET or None).filters()
     for entry in selectors.entry_list(filters).iterator(chunk_size=500):
         yield [
@@ -130,7 +128,7 @@ def export_xlsx(request):
 
 def entry_create(request):
     """登记差错: office staff and the director."""
-    _require(services.is_office(request.user), "只有办公室工作人员可以登记差错")
+    require(services.is_office(request.user), "只有办公室工作人员可以登记差错")
     today = timezone.localdate()
     form = EntryForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
@@ -247,7 +245,7 @@ def entry_bulletin(request, pk):
 def entry_preview(request, pk):
     """预览通报: the 差错通报 rendered now, for the office and leaders."""
     entry = selectors.entry_get(request.user, pk)
-    _require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以预览通报")
+    require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以预览通报")
     return pdf_response(conduct_pdf.bulletin(entry), f"差错通报（预览）-{entry.pk}.pdf", inline=True)
 
 
@@ -256,7 +254,7 @@ def entry_preview(request, pk):
 
 def proposals(request):
     """差错线索: open ones with confirm and dismiss for the director; dismissed ones with reasons."""
-    _require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错线索")
+    require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错线索")
     return _proposals_page(request)
 
 
@@ -292,7 +290,7 @@ def _open_proposal(pk) -> Proposal:
 
 @require_POST
 def proposal_confirm(request, pk):
-    _require(services.is_director(request.user), "只有办公室主任可以确认差错线索")
+    require(services.is_director(request.user), "只有办公室主任可以确认差错线索")
     proposal = _open_proposal(pk)
     form = ProposalConfirmForm(request.POST, proposal=proposal)
     if form.is_valid():
@@ -312,7 +310,7 @@ def proposal_confirm(request, pk):
 
 @require_POST
 def proposal_dismiss(request, pk):
-    _require(services.is_director(request.user), "只有办公室主任可以排除差错线索")
+    require(services.is_director(request.user), "只有办公室主任可以排除差错线索")
     proposal = _open_proposal(pk)
     form = ProposalDismissForm(request.POST, proposal=proposal)
     if form.is_valid():
@@ -369,7 +367,7 @@ def _month_chart(today: datetime.date) -> dict:
 
 def stats(request):
     """统计: per person, unit, category and month for a period; a 12-month chart; days without error."""
-    _require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错统计")
+    require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错统计")
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, today=today)
     start, end = form.period()
@@ -402,7 +400,7 @@ def stats(request):
 
 def stats_pdf(request):
     """差错情况月度通报 for a chosen month."""
-    _require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错统计")
+    require(selectors.can_see_log(request.user), "只有办公室和常委会领导可以查看差错统计")
     today = timezone.localdate()
     form = MonthForm(request.GET, today=today)
     if not form.is_valid():
@@ -464,7 +462,7 @@ def leave(request):
     if for_others or me is not None:
         form = LeaveForm(request.POST or None, user=user, person=me, for_others=for_others, today=today)
     if request.method == "POST":
-        _require(form is not None, "您的账号没有关联人员信息，不能登记请假")
+        require(form is not None, "您的账号没有关联人员信息，不能登记请假")
         if form.is_valid():
             try:
                 created = services.leave_register(actor=user, **form.cleaned_data)
@@ -492,7 +490,7 @@ def leave(request):
 @require_POST
 def leave_decide(request, pk):
     leave_row = selectors.leave_get(pk)
-    _require(leave_row.approver_id == request.user.pk, "该请假不由您审批")
+    require(leave_row.approver_id == request.user.pk, "该请假不由您审批")
     approve = request.POST.get("decision") == "approve"
     try:
         services.leave_decide(leave=leave_row, actor=request.user, approve=approve)
@@ -549,7 +547,7 @@ def _duty_page(request, *, bound=None, error: str = "", status: int = 200):
 
 @require_POST
 def roster_generate(request):
-    _require(selectors.can_plan_roster(request.user), "只有办公室或值班室可以排班")
+    require(selectors.can_plan_roster(request.user), "只有办公室或值班室可以排班")
     form = RosterForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -583,7 +581,7 @@ def swap_request(request):
 
 @require_POST
 def swap_decide(request, pk):
-    _require(services.is_director(request.user), "换班须由办公室主任审批")
+    require(services.is_director(request.user), "换班须由办公室主任审批")
     swap = get_object_or_404(Swap, pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:

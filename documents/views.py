@@ -10,7 +10,6 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +18,18 @@ from django.views.decorators.http import require_POST
 
 from documents import forms as doc_forms
 from documents import selectors, services
-from documents.models import Attachment, Countersign, Distribution, IncomingDocument, InState, Instruction, OutState, SecretAccess
+from documents.models import (
+    Attachment,
+    Countersign,
+    Distribution,
+    IncomingDocument,
+    InState,
+    Instruction,
+    OutState,
+    SecretAccess,
+)
 from documents.services import INCOMING, OUTGOING
+from office.access import require
 from office.exports import csv_response, disposition, xlsx_response
 from office.models import Unit
 from office.pagination import paginate
@@ -43,13 +52,10 @@ OUT_EDITABLE = (OutState.DRAFT, OutState.CHECKED, OutState.COUNTERSIGNING, OutSt
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _require_registers(user) -> None:
-    _require(selectors.can_see_registers(user), "没有查看办文登记簿的权限")
+    require(selectors.can_see_registers(user), "没有查看办文登记簿的权限")
 
 
 def _get(kind: str, user, pk, log_access=True):
@@ -238,7 +244,7 @@ def export_xlsx(request, kind):
 def incoming_create(request):
     """签收登记: office staff and the director."""
     user = request.user
-    _require(services.is_office(user), "只有办公室工作人员可以登记收文")
+    require(services.is_office(user), "只有办公室工作人员可以登记收文")
     form = doc_forms.IncomingForm(request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,7 +263,7 @@ def incoming_edit(request, pk):
     """Corrections of the registration, until the document is archived."""
     user = request.user
     doc = selectors.incoming_get(user, pk, log_access=request.method == "GET")
-    _require(services.is_office(user), "只有办公室工作人员可以修改收文登记")
+    require(services.is_office(user), "只有办公室工作人员可以修改收文登记")
     if doc.state == InState.ARCHIVED:
         messages.error(request, f"{doc.number}已归档，不能再修改；请通过更正记录更正")
         return redirect(_doc_url(doc, "amendments"))
@@ -492,7 +498,7 @@ def outgoing_edit(request, pk):
     """Edit the draft; after 签发 an edit sends it back for signing again."""
     user = request.user
     doc = selectors.outgoing_get(user, pk, log_access=request.method == "GET")
-    _require(services.can_edit_draft(user, doc), "只有拟稿人或办公室可以修改文稿")
+    require(services.can_edit_draft(user, doc), "只有拟稿人或办公室可以修改文稿")
     if doc.state not in OUT_EDITABLE:
         messages.error(request, f"公文当前为“{doc.get_state_display()}”，不能再修改文稿" + ("；请通过更正记录更正" if doc.state == OutState.ARCHIVED else ""))
         return redirect(_doc_url(doc))
@@ -735,7 +741,7 @@ def grant(request, kind, pk):
     """授权查阅 a secret document: the office only."""
     user = request.user
     doc = _get(kind, user, pk, log_access=False)
-    _require(services.is_office(user), "只有办公室可以授权查阅涉密公文")
+    require(services.is_office(user), "只有办公室可以授权查阅涉密公文")
     if not doc.is_secret:
         messages.info(request, "非涉密公文无需授权")
         return redirect(_doc_url(doc))

@@ -7,7 +7,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from logistics.forms import (
     user_label,
 )
 from logistics.models import Meal, MealBooking, Reception, Requisition, Trip, TripState
+from office.access import require
 from office.exports import csv_response, pdf_response, xlsx_response
 from office.pagination import paginate
 from office.roles import Role, has_role
@@ -41,9 +41,6 @@ from office.workflow import TransitionRefused, workflow_log_for
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _first_error(form) -> str:
@@ -170,7 +167,7 @@ def _trip_row(trip) -> list:
 
 
 def _export_trips(request):
-    _require(selectors.can_see_all_trips(request.user), "只有办公室和常委会领导可以导出用车台账")
+    require(selectors.can_see_all_trips(request.user), "只有办公室和常委会领导可以导出用车台账")
     filters = TripFilterForm(request.GET or None).filters()
     return (_trip_row(trip) for trip in selectors.trip_list(request.user, filters).select_related("approver__person").iterator(chunk_size=500))
 
@@ -189,7 +186,7 @@ def _trip(request, pk) -> Trip:
         trip = selectors.trip_get(pk)
     except Trip.DoesNotExist:
         raise Http404("没有这条用车记录") from None
-    _require(selectors.can_see_trip(request.user, trip), "只有申请人、驾驶员和办公室可以查看这条用车记录")
+    require(selectors.can_see_trip(request.user, trip), "只有申请人、驾驶员和办公室可以查看这条用车记录")
     return trip
 
 
@@ -242,7 +239,7 @@ def _trip_page(request, trip, *, bound=None, error: str = ""):
 def _trip_action(request, pk, key, form_class, allowed, denied, call, done, form_kwargs=None):
     """The shape every trip action shares: who may, the form, the service, redirect or re-render."""
     trip = _trip(request, pk)
-    _require(allowed(request.user, trip), denied if isinstance(denied, str) else denied(trip))
+    require(allowed(request.user, trip), denied if isinstance(denied, str) else denied(trip))
     form = form_class(request.POST, **(form_kwargs(trip) if form_kwargs else {}))
     if form.is_valid():
         try:
@@ -307,7 +304,7 @@ def trip_return(request, pk):
 
 def trip_totals(request):
     """月度用车统计: per vehicle and per unit, returned trips only."""
-    _require(selectors.can_see_all_trips(request.user), "只有办公室和常委会领导可以查看用车统计")
+    require(selectors.can_see_all_trips(request.user), "只有办公室和常委会领导可以查看用车统计")
     form = MonthForm(request.GET or None)
     month = form.month_start(timezone.localdate())
     by_vehicle, by_unit = services.monthly_trip_totals(month.year, month.month)
@@ -329,7 +326,7 @@ def _sum_rows(rows) -> dict:
 
 def vehicles(request):
     """车队: papers due within 30 days marked."""
-    _require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看车辆")
+    require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看车辆")
     today = timezone.localdate()
     return render(request, "logistics/vehicles.html", {"vehicles": selectors.fleet(today), "today": today,
                                                        "warn_days": selectors.PAPERS_WARN_DAYS})
@@ -340,13 +337,13 @@ def vehicle_detail(request, pk):
     from logistics.forms import MaintenanceForm, VehicleStatusForm
     from logistics.models import Maintenance, Vehicle
 
-    _require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看车辆")
+    require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看车辆")
     vehicle = get_object_or_404(Vehicle, pk=pk)
     can_manage = services.is_dispatcher(request.user)
     maintenance_form = MaintenanceForm(prefix="m")
     status_form = VehicleStatusForm(prefix="s", initial={"status": vehicle.status})
     if request.method == "POST":
-        _require(can_manage, "只有办公室可以登记维修保养和变更车辆状态")
+        require(can_manage, "只有办公室可以登记维修保养和变更车辆状态")
         try:
             if "m-kind" in request.POST:
                 maintenance_form = MaintenanceForm(request.POST, prefix="m")
@@ -373,7 +370,7 @@ def vehicle_detail(request, pk):
 
 def vehicle_calendar(request):
     """车辆周历: Mon–Sun, one row per vehicle."""
-    _require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看派车安排")
+    require(selectors.can_see_fleet(request.user), "只有办公室和驾驶员可以查看派车安排")
     monday = _week_of(request)
     days, rows = selectors.vehicle_week(monday)
     return render(request, "logistics/vehicle_calendar.html", {"days": days, "rows": rows, **_week_context(monday)})
@@ -381,7 +378,7 @@ def vehicle_calendar(request):
 
 def driver(request):
     """我的出车: the driver's trips today and tomorrow, with the return log on the phone."""
-    _require(has_role(request.user, Role.DRIVER), "只有驾驶员可以查看“我的出车”")
+    require(has_role(request.user, Role.DRIVER), "只有驾驶员可以查看“我的出车”")
     today = timezone.localdate()
     tomorrow = today + datetime.timedelta(days=1)
     days = {today: [], tomorrow: []}
@@ -444,7 +441,7 @@ def _save_meal_grid(request, today) -> None:
 @require_POST
 def group_meals(request):
     """会议、接待用餐 (office)."""
-    _require(services.is_dispatcher(request.user), "只有办公室可以登记会议和接待用餐")
+    require(services.is_dispatcher(request.user), "只有办公室可以登记会议和接待用餐")
     form = GroupMealForm(request.POST, today=timezone.localdate())
     if not form.is_valid():
         messages.error(request, f"未能登记：{_first_error(form)}")
@@ -470,7 +467,7 @@ def group_meals(request):
 
 def headcounts(request):
     """报餐统计: today's and tomorrow's numbers for the kitchen."""
-    _require(selectors.can_see_headcount(request.user), "只有食堂管理员和办公室可以查看报餐统计")
+    require(selectors.can_see_headcount(request.user), "只有食堂管理员和办公室可以查看报餐统计")
     today = timezone.localdate()
     days = []
     for day in (today, today + datetime.timedelta(days=1)):
@@ -485,7 +482,7 @@ def headcounts(request):
 
 def headcount_pdf(request):
     """报餐统计单 (PDF) for ?day=YYYY-MM-DD&meal=lunch."""
-    _require(selectors.can_see_headcount(request.user), "只有食堂管理员和办公室可以下载报餐统计单")
+    require(selectors.can_see_headcount(request.user), "只有食堂管理员和办公室可以下载报餐统计单")
     from logistics.pdf import headcount_sheet
 
     try:
@@ -500,7 +497,7 @@ def headcount_pdf(request):
 
 
 def _meal_totals(request):
-    _require(selectors.can_see_headcount(request.user), "只有食堂管理员和办公室可以查看就餐统计")
+    require(selectors.can_see_headcount(request.user), "只有食堂管理员和办公室可以查看就餐统计")
     form = MonthForm(request.GET or None)
     month = form.month_start(timezone.localdate())
     by_person, by_unit = services.monthly_meal_totals(month.year, month.month)
@@ -567,7 +564,7 @@ def supplies(request, *, purchase_form=None, requisition_form=None):
 
 @require_POST
 def supply_purchase(request):
-    _require(services.is_dispatcher(request.user), "只有办公室可以登记采购入库")
+    require(services.is_dispatcher(request.user), "只有办公室可以登记采购入库")
     form = PurchaseForm(request.POST)
     if form.is_valid():
         try:
@@ -597,7 +594,7 @@ def requisition_create(request):
 
 @require_POST
 def requisition_decide(request, pk):
-    _require(has_role(request.user, Role.DIRECTOR), "领用须由办公室主任审批")
+    require(has_role(request.user, Role.DIRECTOR), "领用须由办公室主任审批")
     requisition = get_object_or_404(Requisition.objects.select_related("item"), pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -616,13 +613,13 @@ def requisition_decide(request, pk):
 
 
 def receptions(request):
-    _require(has_role(request.user, *Role.OFFICE), "只有办公室和常委会领导可以查看公务接待")
+    require(has_role(request.user, *Role.OFFICE), "只有办公室和常委会领导可以查看公务接待")
     context = {"page": paginate(request, selectors.reception_list(), per_page=30), "can_create": services.is_dispatcher(request.user)}
     return render(request, "logistics/receptions.html", context)
 
 
 def reception_create(request):
-    _require(services.is_dispatcher(request.user), "只有办公室可以安排公务接待")
+    require(services.is_dispatcher(request.user), "只有办公室可以安排公务接待")
     form = ReceptionForm(request.POST or None)
     meals = ReceptionMealFormSet(request.POST or None, prefix="meals")
     clashes = []
@@ -642,7 +639,7 @@ def reception_create(request):
 
 
 def reception_detail(request, pk):
-    _require(has_role(request.user, *Role.OFFICE), "只有办公室和常委会领导可以查看公务接待")
+    require(has_role(request.user, *Role.OFFICE), "只有办公室和常委会领导可以查看公务接待")
     reception = get_object_or_404(Reception.objects.select_related("host_unit", "host_leader", "created_by__person"), pk=pk)
     context = {"reception": reception, **selectors.reception_bookings(reception), "created_by_name": user_label(reception.created_by)}
     return render(request, "logistics/reception_detail.html", context)

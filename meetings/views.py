@@ -12,7 +12,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,13 +28,13 @@ from meetings.forms import (
     MeetingFilterForm,
     MeetingForm,
     OpinionAssignForm,
-    person_label,
     OpinionForm,
     PeopleSearchForm,
     ReplyForm,
     SignInSearchForm,
     TransitionForm,
     VoteForm,
+    person_label,
 )
 from meetings.models import (
     AgendaItem,
@@ -52,6 +51,7 @@ from meetings.models import (
     State,
 )
 from meetings.services import WORKFLOW, ClashWarning
+from office.access import require
 from office.audit import history_for
 from office.models import Body, Term
 from office.pagination import paginate
@@ -70,13 +70,8 @@ HELD_STATES = (State.IN_SESSION, State.ENDED, State.ARCHIVED)
 # --- helpers -----------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str = "") -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def _require_organiser(user) -> None:
-    _require(services.is_organiser(user), "只有办公室工作人员可以筹备会议")
+    require(services.is_organiser(user), "只有办公室工作人员可以筹备会议")
 
 
 def _meeting_url(meeting, anchor: str = "top") -> str:
@@ -127,7 +122,7 @@ def _participant(pk) -> Participant:
 
 def index(request):
     """会议列表: filters, one page of meetings with attendance and checklist progress."""
-    _require(selectors.can_read(request.user))
+    require(selectors.can_read(request.user), "请先登录")
     form = MeetingFilterForm(request.GET or None)
     filters = form.filters()
     page = paginate(request, selectors.meeting_list(request.user, filters), per_page=20)
@@ -189,7 +184,7 @@ def edit(request, pk):
 
 
 def detail(request, pk):
-    _require(selectors.can_read(request.user))
+    require(selectors.can_read(request.user), "请先登录")
     return _detail(request, selectors.meeting_get(pk))
 
 
@@ -293,7 +288,7 @@ def transition(request, pk, action):
     step = WORKFLOW.transitions.get(action)
     if step is None:
         raise Http404("没有这个操作")
-    _require(services.is_organiser(request.user) or step.allowed(request.user, meeting), f"您没有权限{step.label}")
+    require(services.is_organiser(request.user) or step.allowed(request.user, meeting), f"您没有权限{step.label}")
     form = TransitionForm(request.POST, transition=step)
     if form.is_valid():
         try:
@@ -390,7 +385,7 @@ def material_add(request, pk):
 
 def material_download(request, pk):
     """A meeting material, for every office login (the page lists them to all)."""
-    _require(selectors.can_read(request.user))
+    require(selectors.can_read(request.user), "请先登录")
     material = get_object_or_404(Material, pk=pk)
     return _file_response(material.file, os.path.basename(material.file.name))
 
@@ -455,7 +450,7 @@ def opinion_assign(request, pk):
 def task_tick(request, pk, done):
     """Tick (done=1) or untick (done=0) a checklist task: the owner role, or the organisers."""
     task = get_object_or_404(ChecklistTask.objects.select_related("meeting"), pk=pk)
-    _require(services.can_tick(request.user, task), "这项工作不由您负责")
+    require(services.can_tick(request.user, task), "这项工作不由您负责")
     try:
         if done:
             services.task_done(task=task, actor=request.user)
@@ -484,7 +479,7 @@ def document_request(request, pk, doc_kind):
 
 
 def document_download(request, pk):
-    _require(selectors.can_read(request.user))
+    require(selectors.can_read(request.user), "请先登录")
     document = get_object_or_404(MeetingDocument.objects.select_related("meeting__term"), pk=pk)
     if document.status != MeetingDocument.Status.READY or not document.file:
         raise Http404("文书尚未生成")
@@ -495,7 +490,7 @@ def document_download(request, pk):
 
 
 def participants(request, pk):
-    _require(selectors.can_read(request.user))
+    require(selectors.can_read(request.user), "请先登录")
     return _participants(request, selectors.meeting_get(pk))
 
 
@@ -657,7 +652,7 @@ def reply(request, token):
 
 def sign_in_page(request, pk):
     """签到: search by name or number, one click each; counts and quorum on top."""
-    _require(selectors.can_read(request.user))
+    require(selectors.can_read(request.user), "请先登录")
     meeting = selectors.meeting_get(pk)
     search = SignInSearchForm(request.GET or None)
     words = search.cleaned_data["q"].strip() if search.is_valid() else ""
@@ -687,7 +682,7 @@ def _sign_in_url(meeting) -> str:
 @require_POST
 def sign_in(request, pk):
     participant = _participant(pk)
-    _require(services.is_organiser(request.user), "只有会务工作人员可以登记签到")
+    require(services.is_organiser(request.user), "只有会务工作人员可以登记签到")
     try:
         done = services.sign_in(participant=participant, actor=request.user)
     except TransitionRefused as refused:
@@ -701,7 +696,7 @@ def sign_in(request, pk):
 @require_POST
 def sign_in_undo(request, pk):
     participant = _participant(pk)
-    _require(services.is_organiser(request.user), "只有会务工作人员可以更正签到")
+    require(services.is_organiser(request.user), "只有会务工作人员可以更正签到")
     try:
         services.sign_in_undo(participant=participant, actor=request.user)
     except TransitionRefused as refused:
@@ -719,7 +714,7 @@ def sign_in_undo(request, pk):
 
 def attendance(request):
     """到会率 of each member of a body over the current term's meetings already held."""
-    _require(selectors.can_read(request.user))
+    require(selectors.can_read(request.user), "请先登录")
     form = AttendanceForm(request.GET or None)
     body = form.body_value()
     term = Term.current(timezone.localdate())

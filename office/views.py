@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from office import calendar, notifications
 from office.audit import history_for
-from office.related import workbench_notes
 from office.forms import PeopleImportForm, PersonSearchForm
 from office.models import Message, Person, Unit
 from office.pagination import paginate
 from office.people_import import COLUMNS, ImportFileError, people_import
+from office.related import workbench_notes
 from office.roles import user_roles
 
 

@@ -10,13 +10,13 @@ import mimetypes
 import os
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from office.access import require
 from office.exports import csv_response, pdf_response, xlsx_response
 from office.pagination import paginate
 from office.text import chinese_date
@@ -40,9 +40,6 @@ from supervision.services import WORKFLOW
 # --- helpers -------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -59,7 +56,7 @@ def _item_url(item, anchor: str = "top") -> str:
 
 def index(request):
     """督办台账: filters, light counts, one page of items."""
-    _require(selectors.can_see_register(request.user), "没有查看督办台账的权限")
+    require(selectors.can_see_register(request.user), "没有查看督办台账的权限")
     today = timezone.localdate()
     form = ItemFilterForm(request.GET or None)
     filters = form.filters()
@@ -86,7 +83,7 @@ EXPORT_HEADER = [
 
 def _export_items(request):
     """The filtered register, every row; read in chunks with co-units prefetched per chunk."""
-    _require(selectors.can_see_register(request.user), "没有查看督办台账的权限")
+    require(selectors.can_see_register(request.user), "没有查看督办台账的权限")
     filters = ItemFilterForm(request.GET or None).filters()
     items = selectors.item_list(request.user, filters, timezone.localdate()).select_related("responsible")
     return items.iterator(chunk_size=500)
@@ -137,7 +134,7 @@ def export_xlsx(request):
 
 def item_create(request):
     """挂号登记: office staff and the director."""
-    _require(services.is_office(request.user), "只有办公室工作人员可以登记督办事项")
+    require(services.is_office(request.user), "只有办公室工作人员可以登记督办事项")
     form = ItemForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data, co_units = form.service_data()
@@ -154,7 +151,7 @@ def item_create(request):
 def item_edit(request, pk):
     """Corrections while the item is still 已挂号."""
     item = selectors.item_get(request.user, pk)
-    _require(services.is_office(request.user), "只有办公室工作人员可以修改督办事项")
+    require(services.is_office(request.user), "只有办公室工作人员可以修改督办事项")
     if not services.can_edit(request.user, item) and request.method != "POST":
         messages.error(request, f"{item.number}当前状态为“{item.get_state_display()}”，不能再修改；期限变更请走延期申请")
         return redirect(_item_url(item))
@@ -351,7 +348,7 @@ def assignment_notice(request, pk):
 
 def stats(request):
     """统计: per lead unit for a period, with the on-time rate as a bar chart."""
-    _require(selectors.can_see_stats(request.user), "只有办公室和常委会领导可以查看督办统计")
+    require(selectors.can_see_stats(request.user), "只有办公室和常委会领导可以查看督办统计")
     today = timezone.localdate()
     form = StatsPeriodForm(request.GET or None, today=today)
     start, end = form.period()
@@ -372,7 +369,7 @@ def stats(request):
 
 def bulletin_pdf(request):
     """The monthly 通报 for a chosen month, rendered on request."""
-    _require(selectors.can_see_stats(request.user), "只有办公室和常委会领导可以查看督办通报")
+    require(selectors.can_see_stats(request.user), "只有办公室和常委会领导可以查看督办通报")
     today = timezone.localdate()
     form = BulletinMonthForm(request.GET, today=today)
     if not form.is_valid():
