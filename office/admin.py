@@ -1,7 +1,7 @@
 from auditlog.models import LogEntry
 from django.contrib import admin
 
-from office.models import CalendarDay, Delivery, Membership, Message, Person, Term, Unit
+from office.models import CalendarDay, Delivery, Membership, Message, Person, Term, Unit, WebhookConfig
 
 
 @admin.register(Unit)
@@ -81,3 +81,10 @@ class ReadOnlyLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WebhookConfig)
+class WebhookConfigAdmin(admin.ModelAdmin):
+    list_display = ["unit", "kind", "enabled", "note"]
+    list_filter = ["kind", "enabled"]
+    list_select_related = ["unit"]

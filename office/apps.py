@@ -16,6 +16,10 @@ class OfficeConfig(AppConfig):
         for model in (Unit, Person, Term, Membership, CalendarDay):
             auditlog.register(model)
 
+        from office.notifications import channel_register
+        from office.webhooks import WebhookChannel
+
+        channel_register(WebhookChannel())
         post_migrate.connect(_sync_roles, sender=self)
         def clear_calendar_cache(**kwargs):
             # Now, for reads later in this transaction; again at commit, in case

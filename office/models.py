@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Unit(models.Model):  # 单位：办公室、委室/工委、领导办公室
@@ -245,3 +246,61 @@ class WorkflowLog(models.Model):  # 流转记录：每一步谁、何时、从�
 
     def __str__(self):
         return f"{self.action_label} {self.from_state}→{self.to_state}"
+
+
+class NightlyReport(models.Model):  # 工作日报：每晚每位收件人一份，发送一次
+    date = models.DateField("日期")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="收件人", on_delete=models.CASCADE, related_name="nightly_reports")
+    claimed_at = models.DateTimeField("认领时间", default=timezone.now)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    late = models.BooleanField("补发", default=False)
+    subject = models.CharField("主题", max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日报"
+        ordering = ["-date", "recipient"]
+        constraints = [models.UniqueConstraint(fields=["date", "recipient"], name="nightly_report_once")]
+
+    def __str__(self):
+        return self.subject
+
+
+class WebhookConfig(models.Model):  # 工作群机器人（企业微信 / 钉钉），按单位配置
+    class Kind(models.TextChoices):
+        WECOM = "wecom", "企业微信"
+        DINGTALK = "dingtalk", "钉钉"
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="webhooks")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    url = models.URLField("Webhook 地址", max_length=500)
+    secret = models.CharField("加签密钥（钉钉）", max_length=200, blank=True)
+    enabled = models.BooleanField("启用", default=True)
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作群机器人"
+        ordering = ["unit", "kind"]
+
+    def __str__(self):
+        return f"{self.unit.label}{self.get_kind_display()}群机器人"
+
+
+class WebhookPost(models.Model):  # 机器人发送记录：每个群每个事件一次，用于限流
+    config = models.ForeignKey(WebhookConfig, on_delete=models.CASCADE, related_name="posts")
+    event_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["config", "event_key"], name="webhook_post_once")]
+        indexes = [models.Index(fields=["config", "sent_at"])]
+
+
+class ChannelPreference(models.Model):  # 个人选择接收哪些渠道
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_preferences")
+    channel = models.CharField("渠道", max_length=20)
+    enabled = models.BooleanField("接收", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知渠道偏好"
+        constraints = [models.UniqueConstraint(fields=["user", "channel"], name="channel_preference_once")]

@@ -21,6 +21,8 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("工作台", "office:home", "office"),
+    NavItem("待我审批", "office:approvals", "approvals", roles=(Role.DIRECTOR, Role.LEADER)),
+    NavItem("主任看板", "office:dashboard", "dashboard", roles=(Role.DIRECTOR, Role.LEADER)),
     NavItem("办会", "meetings:index", "meetings"),
     NavItem("办文", "documents:index", "documents", roles=REGISTER_ROLES),
     NavItem("督办", "supervision:index", "supervision", roles=REGISTER_ROLES),
@@ -39,8 +41,12 @@ def _visible(item: NavItem, user) -> bool:
 def navigation_for(request):
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match else ""
-    if current == "office" and match.url_name.startswith(("person", "people", "unit")):
-        current = "people"
+    if current == "office":
+        for prefix, section in (("person", "people"), ("people", "people"), ("unit", "people"),
+                                ("approvals", "approvals"), ("dashboard", "dashboard")):
+            if match.url_name.startswith(prefix):
+                current = section
+                break
     return [
         {"label": item.label, "url": reverse(item.url_name), "active": item.namespace == current}
         for item in NAVIGATION

@@ -75,6 +75,15 @@ def channel_get(key: str) -> Channel | None:
 channel_register(EmailChannel())
 
 
+def wants_channel(user, key: str) -> bool:
+    """The person's own choice, within what the office requires (REQUIRED_CHANNELS)."""
+    from office.models import ChannelPreference
+
+    if key in settings.REQUIRED_CHANNELS:
+        return True
+    return not ChannelPreference.objects.filter(user=user, channel=key, enabled=False).exists()
+
+
 def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
 
@@ -114,7 +123,7 @@ def notify(recipients, event_key: str, subject: str, body: str = "", link: str =
         created.append(message)
         for key in settings.NOTIFICATION_CHANNELS:
             channel = channel_get(key)
-            if channel is None or not channel.applies_to(user):
+            if channel is None or not channel.applies_to(user) or not wants_channel(user, key):
                 continue
             delivery = Delivery.objects.create(message=message, channel=key)
             deliveries.append(delivery)
@@ -146,6 +155,10 @@ def delivery_send(delivery_id: int) -> bool:
     try:
         channel.send(delivery.message)
     except Exception as error:  # any channel failure is retried by the sweep, then given up
+        if getattr(error, "retry_later", False):  # e.g. a robot's rate limit: not a failed attempt
+            Delivery.objects.filter(pk=delivery_id).update(status=Delivery.Status.PENDING, claimed_at=None,
+                                                           attempts=F("attempts") - 1, last_error=str(error)[:2000])
+            return False
         logger.warning("delivery %s via %s failed: %s", delivery_id, delivery.channel, error)
         status = Delivery.Status.FAILED if delivery.attempts >= MAX_ATTEMPTS else Delivery.Status.PENDING
         Delivery.objects.filter(pk=delivery_id).update(status=status, last_error=str(error)[:2000])

@@ -28,6 +28,7 @@ _DIRECTOR_ADMIN = [
     *(f"meetings.{verb}_checklisttemplatetask" for verb in _CRUD),
     *(f"logistics.{verb}_room" for verb in _CRUD),
     "logistics.view_roombooking",
+    *(f"office.{verb}_webhookconfig" for verb in _CRUD),
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -197,6 +197,19 @@ END_OF_DAY_TIME = env_time("END_OF_DAY_TIME", "17:30")
 _flush_minutes = env_int("OUTBOX_FLUSH_MINUTES", 1)
 _sweep_hour, _sweep_minute = env_time("SUPERVISION_SWEEP_TIME", "08:30")
 CELERY_BEAT_SCHEDULE = {
+    # Evenings at NIGHTLY_REPORT_TIME: the 工作日报 to the director and leaders; every
+    # hour at :05 a catch-up run sends only missed or unsent ones (expires before the next).
+    "nightly-report": {
+        "task": "office.tasks.nightly_report_task",
+        "schedule": crontab(minute=NIGHTLY_REPORT_TIME[1], hour=NIGHTLY_REPORT_TIME[0]),
+        "options": {"expires": 3600},
+    },
+    "nightly-report-catch-up": {
+        "task": "office.tasks.nightly_report_task",
+        "schedule": crontab(minute=5),
+        "kwargs": {"catch_up_only": True},
+        "options": {"expires": 50 * 60},
+    },
     # Every minute: send notification deliveries left pending (Redis was down,
     # a worker died); expires before the next run so runs never pile up.
     "notifications-flush": {
@@ -256,7 +269,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Notifications: channels every message goes to besides the in-app inbox.
-NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["email"])
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["email", "webhook"])
+# Channels a person may not switch off (the in-app inbox always receives everything).
+REQUIRED_CHANNELS = env_list("REQUIRED_CHANNELS", [])
 
 
 # The office's own name, printed on notices and used in document numbers.

@@ -31,3 +31,13 @@ def notify_task(user_ids: list[int], event_key: str, subject: str, body: str = "
 
     users = get_user_model().objects.filter(pk__in=user_ids)
     return len(notifications.notify(users, event_key, subject, body, link).created)
+
+
+@shared_task(**TRANSIENT)
+def nightly_report_task(catch_up_only: bool = False) -> int:
+    """The nightly report (工作日报); the hourly run only sends missed or unsent ones."""
+    from django.utils import timezone
+
+    from office.report import nightly_report_send
+
+    return nightly_report_send(timezone.localdate(), timezone.now(), catch_up_only=catch_up_only)

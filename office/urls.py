@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from office import views
+from office import approvals_views, report_views, views
 
 office_patterns = [
     path("", views.home, name="home"),
+    path("dashboard/", include("office.dashboard_urls")),  # 主任看板: office:dashboard
+    path("approvals/", approvals_views.approvals_page, name="approvals"),
+    path("approvals/decide/", approvals_views.approvals_decide, name="approvals_decide"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.message_open, name="message_open"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
@@ -16,6 +19,8 @@ office_patterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("units/", views.unit_list, name="unit_list"),
     path("me/", views.profile, name="profile"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/preview/<str:day>/", report_views.report_preview, name="report_preview"),
 ]
 
 admin.site.site_header = admin.site.site_title = f"{settings.OFFICE_NAME} · 基础数据管理"

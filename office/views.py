@@ -144,9 +144,29 @@ def people_import_template(request):
 
 
 def profile(request):
+    """My details, and which channels I receive notifications on (the inbox always)."""
+    from django.conf import settings
+
+    from office.models import ChannelPreference
+
     person = Person.objects.filter(user=request.user).select_related("unit").first()
+    choices = [key for key in settings.NOTIFICATION_CHANNELS if notifications.channel_get(key)]
+    if request.method == "POST":
+        for key in choices:
+            if key not in settings.REQUIRED_CHANNELS:
+                ChannelPreference.objects.update_or_create(
+                    user=request.user, channel=key, defaults={"enabled": f"channel-{key}" in request.POST and request.POST.get(f"channel-{key}") != ""}
+                )
+        messages.success(request, "通知渠道已保存")
+        return redirect("office:profile")
+    off = set(ChannelPreference.objects.filter(user=request.user, enabled=False).values_list("channel", flat=True))
+    channels = [
+        {"key": key, "label": notifications.channel_get(key).label, "on": key not in off or key in settings.REQUIRED_CHANNELS,
+         "required": key in settings.REQUIRED_CHANNELS}
+        for key in choices
+    ]
     return render(
         request,
         "office/profile.html",
-        {"person": person, "roles": sorted(user_roles(request.user))},
+        {"person": person, "roles": sorted(user_roles(request.user)), "channels": channels},
     )

@@ -1,0 +1,229 @@
+"""The nightly report (工作日报) to the director and leaders.
+
+Each duty app contributes sections in its own report.py with `@report_section(order)`;
+this module assembles them, renders the email (text, HTML) and the PDF, and sends
+it once per (date, recipient) — see `nightly_report_send`.
+"""
+
+import datetime
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from office import calendar
+from office.roles import Role
+from office.text import chinese_date
+
+log = logging.getLogger(__name__)
+
+WEEKDAYS = "一二三四五六日"
+LATE_PREFIX = "【补发】"
+CATCH_UP_DAYS = 3  # a missed evening is sent late within this many days
+STALE_CLAIM = datetime.timedelta(minutes=10)  # a claimed row not sent by then is retried
+
+
+@dataclass
+class ReportSection:
+    title: str
+    rows: list[tuple[str, object]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    day: datetime.date
+    tomorrow: datetime.date
+    recipient: object
+    sections: list[ReportSection]
+    generated_at: datetime.datetime
+
+    @property
+    def title(self) -> str:
+        return f"{settings.OFFICE_NAME}工作日报"
+
+    @property
+    def day_text(self) -> str:
+        return f"{chinese_date(self.day)}（星期{WEEKDAYS[self.day.weekday()]}）"
+
+    @property
+    def tomorrow_text(self) -> str:
+        return f"{chinese_date(self.tomorrow)}（星期{WEEKDAYS[self.tomorrow.weekday()]}）"
+
+
+_SECTIONS: list[tuple[int, Callable]] = []
+_discovered = False
+_discover_lock = threading.Lock()
+
+
+def report_section(order: int):
+    """Register section(day, tomorrow, recipient) -> ReportSection | None, shown by `order`."""
+
+    def register(function: Callable) -> Callable:
+        if all(existing is not function for _, existing in _SECTIONS):
+            _SECTIONS.append((order, function))
+        return function
+
+    return register
+
+
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    with _discover_lock:
+        if not _discovered:
+            autodiscover_modules("report")
+            _discovered = True
+
+
+def sections() -> list[Callable]:
+    _discover()
+    return [function for _, function in sorted(_SECTIONS, key=lambda pair: pair[0])]
+
+
+def build_report(day: datetime.date, recipient) -> Report:
+    tomorrow = calendar.next_working_day(day)
+    built = [section for section in (function(day, tomorrow, recipient) for function in sections()) if section is not None]
+    return Report(day=day, tomorrow=tomorrow, recipient=recipient, sections=built, generated_at=timezone.localtime())
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+
+def _context(report: Report, for_pdf: bool = False) -> dict:
+    return {"report": report, "for_pdf": for_pdf, "office_name": settings.OFFICE_NAME,
+            "recipient_name": person_name(report.recipient)}
+
+
+def render_html(report: Report) -> str:
+    return render_to_string("office/report_email.html", _context(report))
+
+
+def render_text(report: Report) -> str:
+    return render_to_string("office/report_email.txt", _context(report))
+
+
+def render_pdf(report: Report) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("office/report_email.html", _context(report, for_pdf=True))
+    return HTML(string=html).write_pdf()
+
+
+def person_name(user) -> str:
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.name
+    return user.get_full_name() or user.username
+
+
+# --- sending -----------------------------------------------------------------------------------------
+
+
+def report_due_on(day: datetime.date) -> bool:
+    """Working days and the evening before a working day (a Sunday before a Monday)."""
+    return calendar.is_working_day(day) or calendar.is_working_day(day + datetime.timedelta(days=1))
+
+
+def recipients():
+    return (
+        get_user_model().objects.filter(is_active=True, groups__name__in=(Role.DIRECTOR, Role.LEADER))
+        .exclude(email="").distinct().order_by("pk")
+    )
+
+
+def subject_for(day: datetime.date, late: bool) -> str:
+    subject = f"{settings.OFFICE_NAME}工作日报（{chinese_date(day)}）"
+    return LATE_PREFIX + subject if late else subject
+
+
+def pdf_filename(day: datetime.date) -> str:
+    return f"工作日报-{day:%Y%m%d}.pdf"
+
+
+def report_time_passed(now: datetime.datetime) -> bool:
+    hour, minute = settings.NIGHTLY_REPORT_TIME
+    local = timezone.localtime(now)
+    return (local.hour, local.minute) >= (hour, minute)
+
+
+def _send_email(row, day: datetime.date, recipient) -> None:
+    report = build_report(day, recipient)
+    email = EmailMultiAlternatives(subject=row.subject, body=render_text(report), to=[recipient.email],
+                                   from_email=settings.DEFAULT_FROM_EMAIL)
+    email.attach_alternative(render_html(report), "text/html")
+    email.attach(pdf_filename(day), render_pdf(report), "application/pdf")
+    email.send()
+
+
+def _claim(day: datetime.date, recipient, now: datetime.datetime, late: bool):
+    """The row if this call claimed the (date, recipient) report, else None."""
+    from office.models import NightlyReport
+
+    with transaction.atomic():
+        row, created = NightlyReport.objects.get_or_create(
+            date=day, recipient=recipient, defaults={"late": late, "subject": subject_for(day, late), "claimed_at": now})
+    if created:
+        return row
+    if row.sent_at is None and row.claimed_at < now - STALE_CLAIM:
+        # A run crashed between claiming and sending: take it over, once.
+        taken = NightlyReport.objects.filter(pk=row.pk, sent_at=None, claimed_at=row.claimed_at).update(claimed_at=now)
+        if taken:
+            row.refresh_from_db()
+            return row
+    return None
+
+
+def _deliver(row, recipient, now: datetime.datetime) -> bool:
+    from office.models import NightlyReport
+
+    try:
+        _send_email(row, row.date, recipient)
+    except Exception:  # SMTP down, a section failing: the row stays unsent and is retried
+        log.exception("nightly report %s for %s not sent", row.date, recipient.pk)
+        return False
+    NightlyReport.objects.filter(pk=row.pk).update(sent_at=now)
+    return True
+
+
+def nightly_report_send(day: datetime.date, now: datetime.datetime, catch_up_only: bool = False) -> int:
+    """Send the report for `day` to each recipient once; also send late the reports of
+    the last CATCH_UP_DAYS evenings that were missed, and retry stale claims.
+
+    `catch_up_only` (the hourly run): today's report only once its time has passed.
+    Returns the number of emails sent.
+    """
+    from office.models import NightlyReport
+
+    people = list(recipients())
+    # A past evening counts as missed only for someone who was already receiving reports
+    # (no flood of late reports on the first run or for a newly appointed leader).
+    first = dict(NightlyReport.objects.filter(recipient__in=people).values("recipient").annotate(first=Min("date"))
+                 .values_list("recipient", "first"))
+    unsent = set(NightlyReport.objects.filter(sent_at=None, date__gte=day - datetime.timedelta(days=CATCH_UP_DAYS))
+                 .values_list("date", "recipient"))
+    dates = [(day - datetime.timedelta(days=back), True) for back in range(CATCH_UP_DAYS, 0, -1)]
+    if not catch_up_only or report_time_passed(now):
+        dates.append((day, False))
+    sent = 0
+    for date, late in dates:
+        if not report_due_on(date):
+            continue
+        for recipient in people:
+            missed = recipient.pk in first and date > first[recipient.pk]
+            if late and not missed and (date, recipient.pk) not in unsent:
+                continue
+            row = _claim(date, recipient, now, late)
+            if row is not None and _deliver(row, recipient, now):
+                sent += 1
+    return sent

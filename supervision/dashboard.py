@@ -1,0 +1,93 @@
+"""督办 on the director's dashboard: open items by light, the red list, the weekly
+flow and each unit's on-time rate — a fixed number of grouped queries."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from office.charts import bar_chart, line_chart
+from office.dashboard import DashboardNumber, DashboardSection, dashboard_section
+from office.roles import Role, has_role
+from supervision.forms import LIGHT_LABELS
+from supervision.models import OPEN_STATES, Light, State
+from supervision.selectors import items_visible_to, light_counts, unit_stats, with_light
+
+WEEKS = 12
+
+
+def _register(**params) -> str:
+    return f"{reverse('supervision:index')}?{urlencode(params)}"
+
+
+def week_flow(user, today: datetime.date, weeks: int = WEEKS) -> list[dict]:
+    """Per week (Monday to Sunday), the last `weeks` weeks: items assigned, closed
+    (销号), and overdue at the week's end — one aggregate query."""
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    mondays = [this_monday - datetime.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    aggregates = {}
+    for i, monday in enumerate(mondays):
+        end = monday + datetime.timedelta(days=7)
+        # The overdue line: at the end of the week (today for this week).
+        at = min(end - datetime.timedelta(days=1), today)
+        aggregates[f"opened_{i}"] = Count("id", filter=Q(assigned_on__gte=monday, assigned_on__lt=end))
+        aggregates[f"closed_{i}"] = Count("id", filter=Q(closed_on__gte=monday, closed_on__lt=end))
+        aggregates[f"overdue_{i}"] = Count(
+            "id",
+            filter=Q(assigned_on__lte=at, deadline__lt=at)
+            & ~Q(state=State.REGISTERED)
+            & (Q(reported_on__isnull=True) | Q(reported_on__gt=at)),
+        )
+    totals = items_visible_to(user).aggregate(**aggregates)
+    return [
+        {"monday": monday, "opened": totals[f"opened_{i}"], "closed": totals[f"closed_{i}"], "overdue": totals[f"overdue_{i}"]}
+        for i, monday in enumerate(mondays)
+    ]
+
+
+@dashboard_section(30)
+def supervision_section(user, today):
+    if not has_role(user, Role.DIRECTOR, Role.STAFF, Role.LEADER):
+        return None
+    counts = light_counts(user, today)
+    tones = {Light.RED: "red", Light.YELLOW: "yellow", Light.GREEN: "green"}
+    numbers = [
+        DashboardNumber(f"{LIGHT_LABELS[light]}", counts[light], _register(light=light), tones[light])
+        for light in (Light.RED, Light.YELLOW, Light.GREEN)
+    ]
+    reds = (
+        with_light(items_visible_to(user).filter(state__in=OPEN_STATES), today)
+        .filter(light_code=Light.RED)
+        .select_related("lead_unit")
+        .order_by("deadline", "year", "serial")[:10]
+    )
+    rows = [
+        (f"逾期 {item.number} {item.title}（{item.lead_unit.label}，期限{item.deadline:%-m月%-d日}）", item.get_absolute_url())
+        for item in reds
+    ]
+    flow = week_flow(user, today)
+    chart = line_chart(
+        [(f"{week['monday']:%-m/%-d}", week["opened"]) for week in flow],
+        [week["closed"] for week in flow],
+        more=[[week["overdue"] for week in flow]],
+        names=("交办", "销号", "逾期未结（周末）"),
+        title="近12周交办、销号与逾期",
+    )
+    return DashboardSection("督办：预警与近12周进度", numbers=numbers, chart_svg=chart, rows=rows)
+
+
+@dashboard_section(31)
+def supervision_rates_section(user, today):
+    if not has_role(user, Role.DIRECTOR, Role.STAFF, Role.LEADER):
+        return None
+    stats, total = unit_stats(datetime.date(today.year, 1, 1), today, today)
+    chart = bar_chart([(row.unit.label, row.on_time_rate) for row in stats], max_value=100, unit="%",
+                      title=f"{today.year}年各单位按期办结率")
+    stats_url = f"{reverse('supervision:stats')}?{urlencode({'start': f'{today.year}-01-01', 'end': today.isoformat()})}"
+    numbers = [
+        DashboardNumber("今年交办", total.assigned, _register(assigned_from=f"{today.year}-01-01", assigned_to=today.isoformat())),
+        DashboardNumber("已销号", total.closed, _register(state=State.CLOSED, assigned_from=f"{today.year}-01-01", assigned_to=today.isoformat())),
+    ]
+    rows = [(f"全部单位按期办结率：{'—' if total.on_time_rate is None else f'{total.on_time_rate}%'}（查看统计）", stats_url)]
+    return DashboardSection(f"督办：{today.year}年各单位按期办结率", numbers=numbers, chart_svg=chart, rows=rows)
