@@ -23,6 +23,7 @@ NAVIGATION = [
     NavItem("工作台", "office:home", "office"),
     NavItem("待我审批", "office:approvals", "approvals", roles=(Role.DIRECTOR, Role.LEADER)),
     NavItem("主任看板", "office:dashboard", "dashboard", roles=(Role.DIRECTOR, Role.LEADER)),
+    NavItem("领导日程", "office:leader_week", "week", roles=(Role.DIRECTOR, Role.LEADER)),
     NavItem("办会", "meetings:index", "meetings"),
     NavItem("办文", "documents:index", "documents", roles=REGISTER_ROLES),
     NavItem("督办", "supervision:index", "supervision", roles=REGISTER_ROLES),
@@ -43,7 +44,7 @@ def navigation_for(request):
     current = match.namespace if match else ""
     if current == "office":
         for prefix, section in (("person", "people"), ("people", "people"), ("unit", "people"),
-                                ("approvals", "approvals"), ("dashboard", "dashboard")):
+                                ("approvals", "approvals"), ("dashboard", "dashboard"), ("leader_week", "week")):
             if match.url_name.startswith(prefix):
                 current = section
                 break

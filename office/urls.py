@@ -3,12 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from office import approvals_views, report_views, views
+from office import approvals_views, report_views, views, week_views
 
 office_patterns = [
     path("", views.home, name="home"),
     path("dashboard/", include("office.dashboard_urls")),  # 主任看板: office:dashboard
     path("approvals/", approvals_views.approvals_page, name="approvals"),
+    path("leaders/week/", week_views.leader_week, name="leader_week"),
     path("approvals/decide/", approvals_views.approvals_decide, name="approvals_decide"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.message_open, name="message_open"),

@@ -14,7 +14,7 @@ def test_director_logs_in_sees_dashboard_and_logs_out(office, live_server, page)
     login(page, live_server, "director")
     assert page.locator("h1").inner_text() == "工作台"
     nav = page.locator("nav.mainnav a").all_inner_texts()
-    assert nav == ["工作台", "待我审批", "主任看板", "办会", "办文", "督办", "办事", "作风", "人员"]
+    assert nav == ["工作台", "待我审批", "主任看板", "领导日程", "办会", "办文", "督办", "办事", "作风", "人员"]
     assert "孙主任" in page.locator(".userbox").inner_text()
 
     page.click("nav.mainnav >> text=督办")
