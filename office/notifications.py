@@ -94,11 +94,12 @@ class NotifyResult:
     deliveries: list[Delivery]
 
 
-def notify(recipients, event_key: str, subject: str, body: str = "", link: str = "", attachments=()) -> NotifyResult:
+def notify(recipients, event_key: str, subject: str, body: str = "", link: str = "", attachments=(), channels=None) -> NotifyResult:
     """Tell each recipient once about `event_key` (e.g. "supervision:15:due-1").
 
-    Recipients are users; inactive users and repeats are skipped. Returns what was
-    new this time, so callers and tests can see a repeat did nothing.
+    Recipients are users; inactive users and repeats are skipped. `channels` narrows
+    the channels for this event (e.g. only the group robots). Returns what was new this
+    time, so callers and tests can see a repeat did nothing.
     """
     from office.tasks import deliveries_send as deliveries_send_task
 
@@ -121,7 +122,7 @@ def notify(recipients, event_key: str, subject: str, body: str = "", link: str =
         except IntegrityError:
             continue  # already told about this event
         created.append(message)
-        for key in settings.NOTIFICATION_CHANNELS:
+        for key in settings.NOTIFICATION_CHANNELS if channels is None else [k for k in channels if k in settings.NOTIFICATION_CHANNELS]:
             channel = channel_get(key)
             if channel is None or not channel.applies_to(user) or not wants_channel(user, key):
                 continue

@@ -226,4 +226,19 @@ def nightly_report_send(day: datetime.date, now: datetime.datetime, catch_up_onl
             row = _claim(date, recipient, now, late)
             if row is not None and _deliver(row, recipient, now):
                 sent += 1
+    if sent and (not catch_up_only or report_time_passed(now)) and report_due_on(day):
+        summary_to_robots(day, people)
     return sent
+
+
+def summary_to_robots(day: datetime.date, people) -> None:
+    """A short summary for the units' group robots (企业微信 / 钉钉), once per day and unit;
+    the robots show only counts, never titles."""
+    from office.notifications import notify
+
+    report = build_report(day, people[0]) if people else None
+    if report is None:
+        return
+    counts = "；".join(f"{section.title}{len(section.lines) or len(section.rows)}项" for section in report.sections if section.lines or section.rows)
+    notify(people, f"report:{day:%Y-%m-%d}:summary", f"工作日报 {day.month}月{day.day}日", f"今日日报已发送到邮箱。{counts}",
+           link="/reports/", channels=["webhook"])

@@ -131,3 +131,22 @@ def test_a_person_may_switch_a_channel_off_unless_required(office, robot, channe
     settings.REQUIRED_CHANNELS = ["webhook"]
     tell([office.liaison_a], "pref:2")
     assert len(robot.posts) == 1
+
+
+def test_the_nightly_summary_goes_to_the_office_robot_once(office, robot, channels, settings, smtp_server):
+    import datetime
+
+    from office.report import nightly_report_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.hostname, smtp_server.port
+    WebhookConfig.objects.create(unit=office.office_unit, kind=WebhookConfig.Kind.WECOM, url=f"{robot.url}/send")
+    day = datetime.date(2026, 11, 24)  # a Tuesday
+    now = datetime.datetime(2026, 11, 24, 20, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    assert nightly_report_send(day, now) >= 1
+    notifications.deliveries_flush()
+    assert len(robot.posts) == 1
+    assert robot.posts[0]["json"]["text"]["content"].startswith("【工作日报 11月24日】")
+    nightly_report_send(day, now)
+    notifications.deliveries_flush()
+    assert len(robot.posts) == 1
