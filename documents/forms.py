@@ -184,7 +184,7 @@ class _DocumentForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def save(self, commit=True):  # pragma: no cover - a guard, not a code path
-        raise NotImplementedError("documents are saved by documents.services")
+        raise RuntimeError("documents are saved through documents.services, not by the form")
 
 
 class IncomingForm(_DocumentForm):
