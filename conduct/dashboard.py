@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conduct.models import Proposal
 from conduct.selectors import can_see_log, month_starts, stats_by_month
-from conduct.services import away_on, on_duty
+from conduct.services import away_on, duty_shifts
 from office.charts import bar_chart
 from office.dashboard import DashboardNumber, DashboardSection, dashboard_section
 
@@ -27,7 +27,7 @@ def conduct_section(user, today):
     if not can_see_log(user):
         return None
     away = list(away_on(today).order_by("protocol_rank", "name"))
-    shifts = list(on_duty(today))
+    shifts = duty_shifts(today)
     open_proposals = Proposal.objects.filter(state=Proposal.State.OPEN).count()
     per_month = errors_per_month(today)
     this_month = per_month[-1][1]

@@ -71,6 +71,9 @@ class ErrorEntry(models.Model):  # 差错登记
             models.Index(fields=["date"]),
             models.Index(fields=["category", "date"]),
             models.Index(fields=["concerns_type", "concerns_id"]),
+            # Confirmed entries over a period (statistics, lessons); a unit's entries, newest first.
+            models.Index(fields=["state", "date"], name="error_state_date"),
+            models.Index(fields=["unit", "-date"], name="error_unit_date"),
         ]
 
     def __str__(self):
@@ -105,6 +108,11 @@ class Proposal(models.Model):  # 系统提出的差错线索，待主任确认�
     class Meta:
         verbose_name = verbose_name_plural = "差错线索"
         ordering = ["-created_at", "-id"]
+        # Open ones by date; decided ones newest first.
+        indexes = [
+            models.Index(fields=["state", "occurred_on"], name="proposal_state_occurred"),
+            models.Index(fields=["state", "-decided_at"], name="proposal_state_decided"),
+        ]
 
     def __str__(self):
         return self.summary
@@ -139,7 +147,11 @@ class Leave(models.Model):  # 请假登记（值班室登记备查）
     class Meta:
         verbose_name = verbose_name_plural = "请假"
         ordering = ["-start", "-id"]
-        indexes = [models.Index(fields=["state", "start", "end"])]
+        indexes = [
+            models.Index(fields=["state", "start", "end"]),
+            models.Index(fields=["person", "-start"], name="leave_person_start"),
+            models.Index(fields=["approver", "state"], name="leave_approver_state"),  # leave to approve
+        ]
 
     def __str__(self):
         return f"{self.person} {self.get_leave_type_display()} {self.start}–{self.end}"

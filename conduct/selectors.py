@@ -368,9 +368,10 @@ def entry_history(entry: ErrorEntry, limit: int = 200) -> list[dict]:
     (changes_display_dict asks entry.content_type), which makes the page grow with its history."""
     from auditlog.models import LogEntry
 
-    from office.audit import ACTION_LABELS
+    from office.audit import ACTION_LABELS, foreign_keys_read_together
 
-    rows = LogEntry.objects.get_for_object(entry).select_related("actor__person", "content_type").order_by("-timestamp", "-id")[:limit]
+    rows = list(LogEntry.objects.get_for_object(entry).select_related("actor__person", "content_type").order_by("-timestamp", "-id")[:limit])
+    foreign_keys_read_together(rows)
     found = []
     for row in rows:
         changes = {}

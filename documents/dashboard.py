@@ -4,7 +4,7 @@ it), with the steps that wait on the leaders first (待批办, 待签发)."""
 
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.urls import reverse
 
 from documents.models import InState, OutState
@@ -24,14 +24,20 @@ OUTGOING_STEPS = (
 LEADER_STEPS = {InState.PROPOSED, OutState.AWAITING_SIGNATURE}
 
 
-def _by_state(queryset, states) -> dict[str, int]:
-    rows = queryset.filter(state__in=states).order_by().values("state").annotate(n=Count("id"))
-    return {row["state"]: row["n"] for row in rows}
+def _by_state(queryset, states, register: str):
+    return queryset.filter(state__in=states).order_by().values("state").annotate(n=Count("id"), register=Value(register))
 
 
 def step_counts(user) -> tuple[dict[str, int], dict[str, int]]:
-    """(收文, 发文) counts per open state that the user may see: two grouped queries."""
-    return _by_state(incoming_visible_to(user), INCOMING_STEPS), _by_state(outgoing_visible_to(user), OUTGOING_STEPS)
+    """(收文, 发文) counts per open state that the user may see: one grouped query each,
+    sent together as a UNION."""
+    counts = {"incoming": {}, "outgoing": {}}
+    rows = _by_state(incoming_visible_to(user), INCOMING_STEPS, "incoming").union(
+        _by_state(outgoing_visible_to(user), OUTGOING_STEPS, "outgoing"), all=True
+    )
+    for row in rows:
+        counts[row["register"]][row["state"]] = row["n"]
+    return counts["incoming"], counts["outgoing"]
 
 
 @dashboard_section(20)

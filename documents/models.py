@@ -108,6 +108,11 @@ class IncomingDocument(SecretMixin):  # 收文
         indexes = [
             models.Index(fields=["state", "due_date"], name="incoming_state_due"),
             models.Index(fields=["received_on"], name="incoming_received_on"),
+            # The register filtered by state or 文种, in number order (newest first).
+            models.Index(fields=["state", "-year", "-serial"], name="incoming_state_number"),
+            models.Index(fields=["doc_type", "-year", "-serial"], name="incoming_type_number"),
+            # A unit's documents to handle (待承办).
+            models.Index(fields=["lead_unit", "state"], name="incoming_unit_state"),
         ]
         permissions = [("view_secret_incoming", "查阅涉密收文")]
 
@@ -134,6 +139,8 @@ class Instruction(models.Model):  # 领导批示（按顺序）
         verbose_name = verbose_name_plural = "领导批示"
         ordering = ["document", "order"]
         constraints = [models.UniqueConstraint(fields=["document", "order"], name="instruction_order_unique")]
+        # A leader's 批示 still to sign (待我批示), not all they signed in ten years.
+        indexes = [models.Index(fields=["leader", "signed_at"], name="instruction_leader_pending")]
 
     def __str__(self):
         return f"{self.document.number} 批示 {self.order}"
@@ -190,7 +197,13 @@ class OutgoingDocument(SecretMixin):  # 发文
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year", "serial"], name="outgoing_number_unique", condition=models.Q(serial__isnull=False)),
         ]
-        indexes = [models.Index(fields=["state", "updated_at"], name="outgoing_state_updated")]
+        indexes = [
+            models.Index(fields=["state", "updated_at"], name="outgoing_state_updated"),
+            # The register newest first, whole or filtered by state or 文种.
+            models.Index(fields=["-created_at", "-id"], name="outgoing_created"),
+            models.Index(fields=["state", "-created_at"], name="outgoing_state_created"),
+            models.Index(fields=["doc_type", "-created_at"], name="outgoing_type_created"),
+        ]
         permissions = [("view_secret_outgoing", "查阅涉密发文")]
 
     def __str__(self):
@@ -223,6 +236,7 @@ class Countersign(models.Model):  # 会签
     class Meta:
         verbose_name = verbose_name_plural = "会签"
         constraints = [models.UniqueConstraint(fields=["document", "unit"], name="countersign_once_per_unit")]
+        indexes = [models.Index(fields=["unit", "decision"], name="countersign_unit_decision")]  # 待会签
 
     def __str__(self):
         return f"{self.document} 会签 {self.unit}"
@@ -275,6 +289,11 @@ class SecretAccess(models.Model):  # 查阅登记：每次查看涉密公文
     class Meta:
         verbose_name = verbose_name_plural = "涉密公文查阅登记"
         ordering = ["-at"]
+        # A document's access log, newest first.
+        indexes = [
+            models.Index(fields=["incoming", "-at"], name="secret_access_incoming"),
+            models.Index(fields=["outgoing", "-at"], name="secret_access_outgoing"),
+        ]
 
 
 class Amendment(models.Model):  # 归档后的更正记录

@@ -1,7 +1,7 @@
 """办文 reads: secret documents only for those granted them — in lists, counts,
 search, exports and "待我处理" alike, because every read starts here."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 from django.http import Http404
 
 from documents.models import (
@@ -25,9 +25,9 @@ def _granted(grant_model, user, codename):
     return grant_model.objects.filter(content_object=OuterRef("pk"), user=user, permission__codename=codename)
 
 
-def incoming_visible_to(user) -> QuerySet:
-    """Office and leaders see every non-secret 收文; a liaison their unit's; secret ones
-    only with a grant."""
+def _incoming_reachable(user) -> QuerySet:
+    """The 收文 the user's role reaches, before the secrecy check: office and leaders
+    every one, a liaison their unit's."""
     if not has_role(user, *READERS):
         return IncomingDocument.objects.none()
     documents = IncomingDocument.objects.all()
@@ -38,7 +38,17 @@ def incoming_visible_to(user) -> QuerySet:
         co = IncomingDocument.co_units.through.objects.filter(incomingdocument_id=OuterRef("pk"), unit_id=unit_id)
         circulated = Circulation.objects.filter(document=OuterRef("pk"), reader=user)
         documents = documents.filter(Q(lead_unit_id=unit_id) | Exists(co) | Exists(circulated))
-    return documents.filter(Q(secrecy="") | Exists(_granted(IncomingGrant, user, IN_VIEW.split(".")[1])))
+    return documents
+
+
+def _incoming_granted(user) -> Exists:
+    return Exists(_granted(IncomingGrant, user, IN_VIEW.split(".")[1]))
+
+
+def incoming_visible_to(user) -> QuerySet:
+    """Office and leaders see every non-secret 收文; a liaison their unit's; secret ones
+    only with a grant."""
+    return _incoming_reachable(user).filter(Q(secrecy="") | _incoming_granted(user))
 
 
 def outgoing_visible_to(user) -> QuerySet:
@@ -60,10 +70,11 @@ def incoming_get(user, pk, log_access=True) -> IncomingDocument:
         incoming_visible_to(user)
         .select_related("lead_unit", "registered_by__person")
         .prefetch_related("co_units")
+        .annotate(viewer_granted=Exists(_granted(IncomingGrant, user, IN_VIEW.split(".")[1])))
         .filter(pk=pk)
         .first()
     )
-    if doc is None or not can_view(user, doc):
+    if doc is None or not can_view(user, doc, granted=doc.viewer_granted):
         raise Http404("没有这份公文，或您无权查看")
     if log_access:
         record_access(doc, user)
@@ -74,10 +85,11 @@ def outgoing_get(user, pk, log_access=True) -> OutgoingDocument:
     doc = (
         outgoing_visible_to(user)
         .select_related("drafter__person", "drafting_unit", "signer__person")
+        .annotate(viewer_granted=Exists(_granted(OutgoingGrant, user, OUT_VIEW.split(".")[1])))
         .filter(pk=pk)
         .first()
     )
-    if doc is None or not can_view(user, doc):
+    if doc is None or not can_view(user, doc, granted=doc.viewer_granted):
         raise Http404("没有这份公文，或您无权查看")
     if log_access:
         record_access(doc, user)
@@ -135,6 +147,8 @@ def waiting_on(user) -> dict[str, QuerySet]:
 # *_visible_to querysets above, so secret documents stay out for the ungranted.
 
 import datetime  # noqa: E402
+
+from office.calendar import day_start  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from django.db.models import BooleanField, Case, Value, When  # noqa: E402
@@ -186,11 +200,17 @@ def _filter_marks(documents: QuerySet, secrecy: str, urgency: str) -> QuerySet:
     return documents
 
 
+def overdue_condition(today: datetime.date) -> Q:
+    """Past its 办理期限 and still being handled. Filter with this rather than on the
+    is_overdue annotation, which no index serves (a scan of every 收文)."""
+    return Q(due_date__lt=today, state__in=INCOMING_OPEN)
+
+
 def with_overdue(documents: QuerySet, today: datetime.date) -> QuerySet:
     """Annotate `is_overdue`: past its 办理期限 and still being handled."""
     return documents.annotate(
         is_overdue=Case(
-            When(due_date__lt=today, state__in=INCOMING_OPEN, then=Value(True)),
+            When(overdue_condition(today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -199,7 +219,22 @@ def with_overdue(documents: QuerySet, today: datetime.date) -> QuerySet:
 
 def incoming_list(user, filters: IncomingFilters, today: datetime.date) -> QuerySet:
     """收文登记簿: the user's visible 收文, filtered, newest number first."""
-    documents = with_overdue(incoming_visible_to(user), today)
+    documents = _incoming_filtered(with_overdue(incoming_visible_to(user), today), filters, today)
+    return documents.select_related("lead_unit").order_by("-year", "-serial")
+
+
+def incoming_list_count(user, filters: IncomingFilters, today: datetime.date) -> int:
+    """incoming_list(...).count(), as two cheap counts: the non-secret ones (the secrecy
+    index serves it) plus the secret ones granted to the user (few) — rather than one
+    count testing "non-secret or granted" on every row."""
+    documents = _incoming_filtered(_incoming_reachable(user), filters, today)
+    # IN (the user's grants) is one lookup table; a correlated EXISTS would walk the
+    # user's grants again for every secret row.
+    granted_ids = IncomingGrant.objects.filter(user=user, permission__codename=IN_VIEW.split(".")[1]).values("content_object_id")
+    return documents.filter(secrecy="").count() + documents.exclude(secrecy="").filter(pk__in=granted_ids).count()
+
+
+def _incoming_filtered(documents: QuerySet, filters: IncomingFilters, today: datetime.date) -> QuerySet:
     if filters.q:
         documents = search_incoming(documents, filters.q)
     if filters.state:
@@ -212,8 +247,8 @@ def incoming_list(user, filters: IncomingFilters, today: datetime.date) -> Query
     if filters.received_to:
         documents = documents.filter(received_on__lte=filters.received_to)
     if filters.overdue:
-        documents = documents.filter(is_overdue=True)
-    return documents.select_related("lead_unit").order_by("-year", "-serial")
+        documents = documents.filter(overdue_condition(today))
+    return documents
 
 
 def outgoing_list(user, filters: OutgoingFilters) -> QuerySet:
@@ -227,9 +262,9 @@ def outgoing_list(user, filters: OutgoingFilters) -> QuerySet:
         documents = documents.filter(doc_type=filters.doc_type)
     documents = _filter_marks(documents, filters.secrecy, filters.urgency)
     if filters.drafted_from:
-        documents = documents.filter(created_at__date__gte=filters.drafted_from)
+        documents = documents.filter(created_at__gte=day_start(filters.drafted_from))
     if filters.drafted_to:
-        documents = documents.filter(created_at__date__lte=filters.drafted_to)
+        documents = documents.filter(created_at__lt=day_start(filters.drafted_to + datetime.timedelta(days=1)))
     return documents.select_related("drafting_unit", "drafter__person", "signer__person").order_by("-created_at", "-id")
 
 
@@ -269,7 +304,7 @@ def document_timeline(doc) -> list[TimelineEntry]:
 
     if isinstance(doc, IncomingDocument):
         entries = [TimelineEntry(doc.created_at, user_name(doc.registered_by), "签收登记", f"{doc.number}，来文单位：{doc.from_unit}")]
-        for entry in doc.circulation.filter(read_at__isnull=False).select_related("reader__person"):
+        for entry in (entry for entry in incoming_circulation(doc) if entry.read_at is not None):
             entries.append(TimelineEntry(entry.read_at, user_name(entry.reader), "阅毕", entry.comment, "report"))
     else:
         entries = [TimelineEntry(doc.created_at, user_name(doc.drafter), "拟稿", f"拟稿单位：{doc.drafting_unit.name}")]
@@ -286,6 +321,8 @@ def document_amendments(doc) -> list:
     """更正记录, oldest first, each with its item's name in Chinese (`field_label`)."""
     from django.core.exceptions import FieldDoesNotExist
 
+    if doc.state != "archived":
+        return []  # 更正 is made to archived documents only (services.amendment_record), and 归档 is final
     amendments = list(doc.amendments.select_related("amended_by__person").order_by("amended_at", "id"))
     for amendment in amendments:
         try:
@@ -308,7 +345,10 @@ def incoming_instructions(doc) -> list:
 
 
 def incoming_circulation(doc) -> list:
-    return list(doc.circulation.select_related("reader__person", "added_by__person").order_by("added_at", "id"))
+    """传阅, kept on the document object: its page shows the list and the 阅毕 on the route."""
+    if "_circulation" not in doc.__dict__:
+        doc.__dict__["_circulation"] = list(doc.circulation.select_related("reader__person", "added_by__person").order_by("added_at", "id"))
+    return doc.__dict__["_circulation"]
 
 
 def outgoing_countersigns(doc) -> list:
@@ -319,13 +359,31 @@ def outgoing_distribution(doc) -> list:
     return list(doc.distribution.select_related("delivered_by__person").order_by("id"))
 
 
-def document_grantees(doc) -> list:
-    """Who holds a grant to this secret document."""
-    if isinstance(doc, IncomingDocument):
-        grants = IncomingGrant.objects.filter(content_object=doc)
-    else:
-        grants = OutgoingGrant.objects.filter(content_object=doc)
-    return [grant.user for grant in grants.select_related("user__person").order_by("user__person__protocol_rank", "id")]
+def secrecy_people(doc) -> tuple[list, list]:
+    """For a secret document's page, in one query: who holds a grant to it (by rank, then in
+    the order granted), and the office's people it may still be granted to (active, in an
+    office role, not granted yet)."""
+    from itertools import groupby
+
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    grant_model = IncomingGrant if isinstance(doc, IncomingDocument) else OutgoingGrant
+    first_grant = grant_model.objects.filter(content_object=doc, user=OuterRef("pk")).order_by("id").values("id")[:1]
+    in_office = user_model.groups.through.objects.filter(user=OuterRef("pk"), group__name__in=Role.OFFICE)
+    people = list(
+        user_model.objects.annotate(grant_id=Subquery(first_grant), in_office=Exists(in_office))
+        .filter(Q(grant_id__isnull=False) | Q(is_active=True, in_office=True))
+        .select_related("person__unit").order_by("person__protocol_rank", "id")
+    )
+    granted = [user for user in people if user.grant_id is not None]
+    grantees = [user for _, same_rank in groupby(granted, key=_rank) for user in sorted(same_rank, key=lambda user: user.grant_id)]
+    grantable = [user for user in people if user.grant_id is None]
+    return grantees, grantable
+
+
+def _rank(user):
+    return getattr(getattr(user, "person", None), "protocol_rank", None)
 
 
 def document_access_log(doc, limit: int = 100) -> tuple[list, int]:
@@ -333,8 +391,12 @@ def document_access_log(doc, limit: int = 100) -> tuple[list, int]:
     from documents.models import SecretAccess
 
     field = "incoming" if isinstance(doc, IncomingDocument) else "outgoing"
-    entries = SecretAccess.objects.filter(**{field: doc})
-    return list(entries.select_related("user__person").order_by("-at", "-id")[:limit]), entries.count()
+    # The total rides on each row (a window count over all of them): one query.
+    entries = list(
+        SecretAccess.objects.filter(**{field: doc}).annotate(total=Window(Count("id")))
+        .select_related("user__person").order_by("-at", "-id")[:limit]
+    )
+    return entries, entries[0].total if entries else 0
 
 
 DUE_SECTIONS = ("to_instruct", "to_route", "to_handle")

@@ -3,11 +3,13 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
 
-from logistics.models import Meal, MealBooking, Trip, TripState
+from logistics.models import Meal, Trip, TripState
 from logistics.selectors import can_see_all_trips, can_see_headcount
+from logistics.services import meal_totals
+from office.calendar import day_start
 from office.dashboard import DashboardNumber, DashboardSection, dashboard_section
 
 # Trips that will (or did) go out: not refused or cancelled.
@@ -19,9 +21,11 @@ def logistics_section(user, today):
     if not can_see_all_trips(user):
         return None
     tomorrow = today + datetime.timedelta(days=1)
-    trips = Trip.objects.filter(state__in=GOING, start__date__gte=today, start__date__lte=tomorrow).aggregate(
-        today=Count("id", filter=Q(start__date=today)),
-        tomorrow=Count("id", filter=Q(start__date=tomorrow)),
+    # Local-midnight bounds on `start`, so the (state, start) index serves the count.
+    since, split, until = day_start(today), day_start(tomorrow), day_start(tomorrow + datetime.timedelta(days=1))
+    trips = Trip.objects.filter(state__in=GOING, start__gte=since, start__lt=until).aggregate(
+        today=Count("id", filter=Q(start__lt=split)),
+        tomorrow=Count("id", filter=Q(start__gte=split)),
         waiting=Count("id", filter=Q(state=TripState.REQUESTED)),
     )
     trips_url = reverse("logistics:trips")
@@ -38,10 +42,7 @@ def logistics_section(user, today):
     ]
     rows = []
     if can_see_headcount(user):
-        meals = {
-            (row["date"], row["meal"]): row["n"]
-            for row in MealBooking.objects.filter(date__in=(today, tomorrow)).values("date", "meal").annotate(n=Sum("count"))
-        }
+        meals = meal_totals((today, tomorrow))
         headcount_url = reverse("logistics:headcounts")
         for day, name in ((today, "今天"), (tomorrow, "明天")):
             numbers.append(DashboardNumber(f"{name}报餐（人次）", sum(meals.get((day, meal), 0) for meal in Meal.values), headcount_url))

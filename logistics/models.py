@@ -38,7 +38,11 @@ class RoomBooking(models.Model):  # 会议室预订：同一会议室的预订�
     class Meta:
         verbose_name = verbose_name_plural = "会议室预订"
         ordering = ["start"]
-        indexes = [models.Index(fields=["room", "start", "end"]), models.Index(fields=["owner_type", "owner_id"])]
+        indexes = [
+            models.Index(fields=["room", "start", "end"]),
+            models.Index(fields=["owner_type", "owner_id"]),
+            models.Index(fields=["start", "end"], name="room_booking_start_end"),  # the week of every room
+        ]
         constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="room_booking_end_after_start")]
 
     def __str__(self):
@@ -84,6 +88,7 @@ class Maintenance(models.Model):  # 维修保养记录
     class Meta:
         verbose_name = verbose_name_plural = "维修保养"
         ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["vehicle", "-date"], name="maintenance_vehicle_date")]
 
 
 class VehicleBooking(models.Model):  # 车辆和驾驶员的占用：同一车、同一驾驶员时间不重叠
@@ -105,6 +110,7 @@ class VehicleBooking(models.Model):  # 车辆和驾驶员的占用：同一车�
             models.Index(fields=["vehicle", "start", "end"]),
             models.Index(fields=["driver", "start", "end"]),
             models.Index(fields=["owner_type", "owner_id"]),
+            models.Index(fields=["start", "end"], name="vehicle_booking_start_end"),  # the week of every car
         ]
         constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="vehicle_booking_end_after_start")]
 
@@ -149,7 +155,15 @@ class Trip(models.Model):  # 用车申请 → 审批 → 派车 → 回场登记
     class Meta:
         verbose_name = verbose_name_plural = "用车"
         ordering = ["-start"]
-        indexes = [models.Index(fields=["state", "start"]), models.Index(fields=["driver", "start"]), models.Index(fields=["vehicle", "start"])]
+        indexes = [
+            models.Index(fields=["state", "start"]),
+            models.Index(fields=["driver", "start"]),
+            models.Index(fields=["vehicle", "start"]),
+            # The register newest first, whole, by unit, and one's own requests.
+            models.Index(fields=["-start", "-id"], name="trip_start"),
+            models.Index(fields=["unit", "-start"], name="trip_unit_start"),
+            models.Index(fields=["requester", "-start"], name="trip_requester_start"),
+        ]
 
     def __str__(self):
         return f"{self.start:%m-%d %H:%M} {self.destination}（{self.purpose}）"
@@ -260,6 +274,10 @@ class Requisition(models.Model):  # 领用申请（主任审批）
     class Meta:
         verbose_name = verbose_name_plural = "领用申请"
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="requisition_created"),
+            models.Index(fields=["requester", "-created_at"], name="requisition_requester_created"),
+        ]
 
 
 # --- receptions (公务接待) -----------------------------------------------------------------------
@@ -285,7 +303,10 @@ class Reception(models.Model):  # 公务接待
     class Meta:
         verbose_name = verbose_name_plural = "公务接待"
         ordering = ["-start"]
-        indexes = [models.Index(fields=["start", "end"])]
+        indexes = [
+            models.Index(fields=["start", "end"]),
+            models.Index(fields=["state", "end"], name="reception_state_end"),  # planned ones still to come
+        ]
 
     def __str__(self):
         return self.title

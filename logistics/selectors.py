@@ -23,6 +23,7 @@ from logistics.models import (
     Vehicle,
     VehicleBooking,
 )
+from office.calendar import day_start
 from office.roles import Role, has_role
 
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
@@ -76,9 +77,9 @@ def trip_list(user, filters: TripFilters | None = None, mine: bool = False):
         if filters.unit:
             trips = trips.filter(unit=filters.unit)
         if filters.start_from:
-            trips = trips.filter(start__date__gte=filters.start_from)
+            trips = trips.filter(start__gte=day_start(filters.start_from))
         if filters.start_to:
-            trips = trips.filter(start__date__lte=filters.start_to)
+            trips = trips.filter(start__lt=day_start(filters.start_to + datetime.timedelta(days=1)))
     return trips.order_by("-start", "-id")
 
 

@@ -77,7 +77,13 @@ class Meeting(models.Model):  # 会议
         verbose_name = verbose_name_plural = "会议"
         ordering = ["-start"]
         constraints = [models.UniqueConstraint(fields=["kind", "term", "sequence"], name="meeting_number_unique")]
-        indexes = [models.Index(fields=["start", "end"]), models.Index(fields=["kind", "start"])]
+        indexes = [
+            models.Index(fields=["start", "end"]),
+            models.Index(fields=["kind", "start"]),
+            # The list filtered by state, newest first; the term's meetings held (attendance).
+            models.Index(fields=["state", "-start"], name="meeting_state_start"),
+            models.Index(fields=["term", "state"], name="meeting_term_state"),
+        ]
 
     def __str__(self):
         return self.name

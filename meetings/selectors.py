@@ -3,11 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from meetings.models import ChecklistTask, Meeting, MeetingDocument, Participant, ReviewOpinion, Role
+from meetings.models import ChecklistTask, KindRule, Meeting, MeetingDocument, Participant, Reply, ReviewOpinion, Role
+from office.calendar import day_start
 from office.lessons import lessons_for
+from office.queries import SubqueryCount
 
 
 def can_read(user) -> bool:
@@ -32,9 +34,9 @@ def meeting_list(user, filters: MeetingFilters) -> QuerySet:
     if filters.state:
         meetings = meetings.filter(state=filters.state)
     if filters.start_from:
-        meetings = meetings.filter(start__date__gte=filters.start_from)
+        meetings = meetings.filter(start__gte=day_start(filters.start_from))
     if filters.start_to:
-        meetings = meetings.filter(start__date__lte=filters.start_to)
+        meetings = meetings.filter(start__lt=day_start(filters.start_to + datetime.timedelta(days=1)))
     if filters.q:
         words = filters.q.strip()
         meetings = meetings.filter(Q(subject__icontains=words) | Q(agenda__title__icontains=words)).distinct()
@@ -44,23 +46,64 @@ def meeting_list(user, filters: MeetingFilters) -> QuerySet:
             return meetings.none()
         invited = Participant.objects.filter(meeting=OuterRef("pk"), person=person)
         meetings = meetings.filter(Q(convener=person) | Exists(invited))
+    attending = Participant.objects.filter(meeting=OuterRef("pk"), role=Role.ATTEND)
+    tasks = ChecklistTask.objects.filter(meeting=OuterRef("pk"))
     return meetings.annotate(
-        invited=Count("participants", filter=Q(participants__role=Role.ATTEND), distinct=True),
-        signed=Count("participants", filter=Q(participants__role=Role.ATTEND, participants__signed_in_at__isnull=False), distinct=True),
-        tasks_total=Count("checklist", distinct=True),
-        tasks_done=Count("checklist", filter=Q(checklist__done_at__isnull=False), distinct=True),
+        invited=SubqueryCount(attending),
+        signed=SubqueryCount(attending.filter(signed_in_at__isnull=False)),
+        tasks_total=SubqueryCount(tasks),
+        tasks_done=SubqueryCount(tasks.filter(done_at__isnull=False)),
     ).order_by("-start")
 
 
+_MEETING_RELATED = ("term", "room", "convener__unit", "plan_approved_by__person", "created_by__person")
+_RULE_FIELDS = ("id", "body", "quorum", "pass_rule", "notice_days", "notice_working_days")
+
+
 def meeting_get(pk) -> Meeting:
-    try:
-        return Meeting.objects.select_related("term", "room", "convener__unit", "plan_approved_by__person", "created_by__person").get(pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404("没有这个会议") from None
+    """The meeting, with its kind's rule read in the same query (a column each)."""
+    meeting = _with_kind_rule(Meeting.objects.select_related(*_MEETING_RELATED)).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("没有这个会议")
+    _keep_kind_rule(meeting)
+    return meeting
+
+
+def meeting_page_get(pk) -> Meeting:
+    """meeting_get for the meeting's page: also its participant counts and its documents
+    (会议文书, at most one of each kind), all in the one query."""
+    from office.queries import with_children
+
+    meetings = _with_kind_rule(Meeting.objects.select_related(*_MEETING_RELATED)).annotate(**_participant_count_columns())
+    found = with_children(meetings.filter(pk=pk), "documents", to_attr="document_list")
+    if not found:
+        raise Http404("没有这个会议")
+    meeting = found[0]
+    _keep_kind_rule(meeting)
+    meeting.__dict__["_participant_counts"] = {column: meeting.__dict__.pop(column) for column, *_ in _participants_counted()}
+    return meeting
+
+
+def _with_kind_rule(meetings: QuerySet) -> QuerySet:
+    # The page asks for the rule several times (quorum, notice, votes): read it once, with the meeting.
+    rule = KindRule.objects.filter(kind=OuterRef("kind"))
+    return meetings.annotate(**{f"_rule_{name}": Subquery(rule.values(name)[:1]) for name in _RULE_FIELDS})
+
+
+def _keep_kind_rule(meeting: Meeting) -> None:
+    from meetings.services import rule_or_default
+
+    values = {name: meeting.__dict__.pop(f"_rule_{name}") for name in _RULE_FIELDS}
+    rule = KindRule(kind=meeting.kind, **values) if values["id"] is not None else None
+    meeting.__dict__["_kind_rule"] = rule_or_default(meeting.kind, rule)  # services.rule_of reads it
 
 
 def agenda_of(meeting: Meeting) -> list:
-    return list(meeting.agenda.select_related("sponsor", "vote").prefetch_related("materials", "opinions__lead_unit"))
+    """The agenda items, each with `material_list` (read in the same query). Opinions come
+    with opinions_of (and the supervision items they became)."""
+    from office.queries import with_children
+
+    return with_children(meeting.agenda.select_related("sponsor", "vote"), "materials", to_attr="material_list", order_by=("id",))
 
 
 def checklist_of(meeting: Meeting) -> list[ChecklistTask]:
@@ -68,13 +111,30 @@ def checklist_of(meeting: Meeting) -> list[ChecklistTask]:
 
 
 def participant_counts(meeting: Meeting) -> dict:
-    rows = meeting.participants.values("role", "reply").annotate(n=Count("id"))
-    signed = meeting.participants.filter(signed_in_at__isnull=False).values("role").annotate(n=Count("id"))
-    counts = {"by_role": {}, "by_reply": {}, "signed": {row["role"]: row["n"] for row in signed}}
-    for row in rows:
-        counts["by_role"][row["role"]] = counts["by_role"].get(row["role"], 0) + row["n"]
-        counts["by_reply"][row["reply"]] = counts["by_reply"].get(row["reply"], 0) + row["n"]
+    """Participants by role and by reply, and those signed in by role (only the non-zero
+    ones): read with the meeting by meeting_page_get, else in one query."""
+    numbers = meeting.__dict__.get("_participant_counts")
+    if numbers is None:
+        numbers = Meeting.objects.filter(pk=meeting.pk).values(**_participant_count_columns()).get()
+    counts = {"by_role": {}, "by_reply": {}, "signed": {}}
+    for column, key, value, _ in _participants_counted():
+        if numbers[column]:
+            counts[key][value] = numbers[column]
     return counts
+
+
+def _participants_counted():
+    """(column, key in participant_counts, role or reply, the participants it counts)"""
+    participants = Participant.objects.filter(meeting=OuterRef("pk"))
+    for role in Role.values:
+        yield f"_n_role_{role}", "by_role", role, participants.filter(role=role)
+        yield f"_n_signed_{role}", "signed", role, participants.filter(role=role, signed_in_at__isnull=False)
+    for reply in Reply.values:
+        yield f"_n_reply_{reply}", "by_reply", reply, participants.filter(reply=reply)
+
+
+def _participant_count_columns() -> dict:
+    return {column: SubqueryCount(rows) for column, _, _, rows in _participants_counted()}
 
 
 def participants_of(meeting: Meeting, q: str = "", role: str = "") -> QuerySet:
@@ -90,30 +150,55 @@ def participants_of(meeting: Meeting, q: str = "", role: str = "") -> QuerySet:
 
 
 def documents_of(meeting: Meeting) -> dict[str, MeetingDocument]:
-    return {doc.doc_kind: doc for doc in meeting.documents.all()}
+    documents = meeting.__dict__.get("document_list")  # read with it by meeting_page_get
+    return {doc.doc_kind: doc for doc in (documents if documents is not None else meeting.documents.all())}
+
+
+# What an opinion's line shows of the supervision item it became: its number, state, deadline and light.
+_ITEM_SHOWN = ("year", "serial", "state", "deadline", "reported_on")
 
 
 def opinions_of(meeting: Meeting) -> list[dict]:
-    """Each review opinion with the supervision item it became (state and light)."""
+    """Each review opinion with its co-units (`co_unit_list`) and the supervision item it
+    became (state and light), in one query."""
     from django.utils import timezone
 
+    from office.queries import with_children
     from supervision.models import SupervisionItem
     from supervision.services import light_of
 
-    opinions = list(
-        ReviewOpinion.objects.filter(agenda_item__meeting=meeting).select_related("agenda_item", "lead_unit").prefetch_related("co_units")
+    # supervision_item_id is a plain number (no foreign key from one duty into another), so
+    # the item's shown columns come beside the opinion, a subquery each, instead of a join.
+    item = SupervisionItem.objects.filter(pk=OuterRef("supervision_item_id"))
+    opinions = with_children(
+        ReviewOpinion.objects.filter(agenda_item__meeting=meeting).select_related("agenda_item", "lead_unit")
+        .annotate(**{f"_item_{name}": Subquery(item.values(name)[:1]) for name in _ITEM_SHOWN}),
+        "co_units", to_attr="co_unit_list", order_by=("order", "id"),
     )
-    items = SupervisionItem.objects.in_bulk([o.supervision_item_id for o in opinions if o.supervision_item_id])
     today = timezone.localdate()
-    return [
-        {"opinion": o, "item": items.get(o.supervision_item_id), "light": light_of(items[o.supervision_item_id], today) if o.supervision_item_id in items else None}
-        for o in opinions
-    ]
+    rows = []
+    for opinion in opinions:
+        item = _item_read_with(opinion)
+        rows.append({"opinion": opinion, "item": item, "light": light_of(item, today) if item is not None else None})
+    return rows
+
+
+def _item_read_with(opinion):
+    """The supervision item from the columns read with the opinion (its others deferred), or
+    None if the opinion is not assigned or its item is gone."""
+    from supervision.models import SupervisionItem
+
+    shown = {name: opinion.__dict__.pop(f"_item_{name}") for name in _ITEM_SHOWN}
+    if shown["year"] is None:
+        return None
+    shown["id"] = opinion.supervision_item_id
+    names = [field.attname for field in SupervisionItem._meta.concrete_fields if field.attname in shown]
+    return SupervisionItem.from_db(opinion._state.db, names, [shown[name] for name in names])
 
 
 def lessons_for_meeting(meeting: Meeting) -> list:
     """Past mistakes in this kind of meeting (filled once the conduct app provides them)."""
-    return lessons_for(f"meeting:{meeting.kind}")
+    return lessons_for(f"meeting:{meeting.kind}", record=meeting)  # and the entries about it ({% related_records %})
 
 
 def member_attendance(person_ids, since: datetime.date | None = None) -> dict[int, dict]:
@@ -135,9 +220,9 @@ def member_attendance(person_ids, since: datetime.date | None = None) -> dict[in
 def vote_required(meeting: Meeting, members: int) -> int:
     """Votes needed to pass with `members` in the body, by the kind's rule (过半数)."""
     from meetings.models import threshold
-    from meetings.services import kind_rule
+    from meetings.services import rule_of
 
-    return threshold(kind_rule(meeting.kind).pass_rule, members)
+    return threshold(rule_of(meeting).pass_rule, members)
 
 
 def leader_users() -> list:

@@ -11,14 +11,16 @@ _PROVIDERS: list[Callable] = []
 
 
 def lesson_provider(provider: Callable) -> Callable:
-    """Register provider(topic, limit) -> list of lessons (objects with title, text, url)."""
+    """Register provider(topic, limit, record=None) -> list of lessons (objects with title,
+    text, url). `record` is the record the page shows, if any: a provider may read what it
+    keeps about that record (office.related) in the same query."""
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)
     return provider
 
 
-def lessons_for(topic: str, limit: int = 5) -> list:
+def lessons_for(topic: str, limit: int = 5, record=None) -> list:
     found = []
     for provider in _PROVIDERS:
-        found.extend(provider(topic, limit))
+        found.extend(provider(topic, limit, record=record))
     return found[:limit]

@@ -71,6 +71,7 @@ class Person(models.Model):  # 人员：工作人员（可登录）与组成人�
         constraints = [
             models.UniqueConstraint(fields=["id_code"], condition=~Q(id_code=""), name="person_id_code_unique"),
         ]
+        indexes = [models.Index(fields=["is_active", "protocol_rank"], name="person_active_rank")]  # the people list
 
     def __str__(self):
         return self.name
@@ -211,21 +212,33 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def chinese_numeral(number: int) -> str:
-    """1..99 as written in meeting names: 16 → 十六, 20 → 二十, 105 → 一百零五."""
+    """A count as written in meeting names and seat rows: 16 → 十六, 105 → 一百零五, 1010 → 一千零一十."""
     if number < 0:
         raise ValueError(number)
-    if number < 10:
-        return _DIGITS[number]
-    if number < 100:
-        tens, ones = divmod(number, 10)
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    hundreds, rest = divmod(number, 100)
-    if rest == 0:
-        return _DIGITS[hundreds] + "百"
-    if rest < 10:
-        return _DIGITS[hundreds] + "百零" + _DIGITS[rest]
-    tail = chinese_numeral(rest)
-    return _DIGITS[hundreds] + "百" + ("一" + tail if rest < 20 else tail)
+    if number == 0:
+        return _DIGITS[0]
+    high, low = divmod(number, 10000)
+    if not high:
+        return _below_ten_thousand(low, leading=True)
+    words = chinese_numeral(high) + "万"
+    if low:
+        words += ("零" if low < 1000 else "") + _below_ten_thousand(low, leading=False)
+    return words
+
+
+def _below_ten_thousand(number: int, leading: bool) -> str:
+    words, pending_zero, started = "", False, False
+    for digit, unit in zip((number // 1000, number // 100 % 10, number // 10 % 10, number % 10), ("千", "百", "十", "")):
+        if digit == 0:
+            pending_zero = started
+            continue
+        if pending_zero:
+            words += "零"
+            pending_zero = False
+        # 十六 at the start of a number, but 一百一十 inside one.
+        words += unit if (unit == "十" and digit == 1 and leading and not started) else _DIGITS[digit] + unit
+        started = True
+    return words
 
 
 class WorkflowLog(models.Model):  # 流转记录：每一步谁、何时、从哪到哪、意见
@@ -260,6 +273,7 @@ class NightlyReport(models.Model):  # 工作日报：每晚每位收件人一份
         verbose_name = verbose_name_plural = "工作日报"
         ordering = ["-date", "recipient"]
         constraints = [models.UniqueConstraint(fields=["date", "recipient"], name="nightly_report_once")]
+        indexes = [models.Index(fields=["recipient", "-date"], name="nightly_report_recipient_date")]
 
     def __str__(self):
         return self.subject

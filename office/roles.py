@@ -66,9 +66,31 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_office_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        cached = _roles_and_permissions_load(user)
         user._office_roles = cached
     return cached
+
+
+def _roles_and_permissions_load(user) -> set[str]:
+    """The user's role names; and, in the same query, the permissions ModelBackend would
+    read in two more (every page's navigation asks for both). The permissions go where
+    ModelBackend keeps them for the rest of the request."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import CharField, Value
+
+    by_group = Group.objects.filter(user=user).values_list("name", "permissions__content_type__app_label", "permissions__codename")
+    direct = Permission.objects.filter(user=user).values_list(Value(None, output_field=CharField()), "content_type__app_label", "codename")
+    roles, group_perms, user_perms = set(), set(), set()
+    for name, app_label, codename in by_group.order_by().union(direct.order_by(), all=True):
+        if name is not None:
+            roles.add(name)
+        if codename:
+            (group_perms if name is not None else user_perms).add(f"{app_label}.{codename}")
+    # ModelBackend gives superusers every permission and inactive users none: leave those to it.
+    if user.is_active and not user.is_superuser and not hasattr(user, "_perm_cache"):
+        user._user_perm_cache, user._group_perm_cache = user_perms, group_perms
+        user._perm_cache = user_perms | group_perms
+    return roles
 
 
 def has_role(user, *roles: str) -> bool:
@@ -79,13 +101,8 @@ def user_unit_id(user) -> int | None:
     """The unit the user works in (their person record), or None."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_office_unit_id", False)
-    if cached is False:
-        from office.models import Person
-
-        cached = Person.objects.filter(user=user).values_list("unit_id", flat=True).first()
-        user._office_unit_id = cached
-    return cached
+    person = getattr(user, "person", None)  # kept on the user: the page header reads it too
+    return person.unit_id if person is not None else None
 
 
 def liaisons_by_unit() -> dict[int, list]:

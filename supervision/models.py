@@ -95,6 +95,11 @@ class SupervisionItem(models.Model):  # 督办事项
             models.Index(fields=["assigned_on"], name="supervision_assigned_on"),
             models.Index(fields=["closed_on"], name="supervision_closed_on"),
             models.Index(fields=["source_type", "source_id"], name="supervision_source"),
+            # The register's filters by 来源 and 紧急程度 over a period of assignment.
+            models.Index(fields=["source", "assigned_on"], name="supervision_source_assigned"),
+            models.Index(fields=["urgency", "assigned_on"], name="supervision_urgency_assigned"),
+            # The register's 已销号 part, newest number first (selectors.item_register).
+            models.Index(fields=["state", "-year", "-serial"], name="supervision_state_number"),
         ]
 
     def __str__(self):
@@ -133,6 +138,7 @@ class ProgressReport(models.Model):  # 进展反馈
     class Meta:
         verbose_name = verbose_name_plural = "进展反馈"
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["item", "created_at"], name="progress_item_created")]
 
     def __str__(self):
         return f"{self.item.number} 进展反馈"

@@ -8,6 +8,7 @@ from django.db.models import Case, CharField, Count, DateField, Exists, F, Min, 
 from django.http import Http404
 
 from office.models import Message, Unit
+from office.pagination import Concatenated
 from office.roles import Role, has_role, user_unit_id
 from office.workflow import workflow_log_for
 from supervision.models import OPEN_STATES, Extension, Light, Satisfaction, State, SupervisionItem
@@ -117,6 +118,17 @@ def item_list(user, filters: ItemFilters, today: datetime.date) -> QuerySet:
     )
 
 
+def item_register(user, filters: ItemFilters, today: datetime.date) -> Concatenated:
+    """item_list for paging, same rows in the same order: the items not yet 销号 (a few
+    hundred, sorted by light and deadline), then the 已销号 ones (nearly all ten years),
+    whose place in the order is fixed — newest number first, an order the number index
+    serves — so a page never sorts the whole register."""
+    items = item_list(user, filters, today)
+    not_closed = [state for state in State.values if state != State.CLOSED]
+    closed = items.filter(state=State.CLOSED).order_by("-year", "-serial")
+    return Concatenated(items.filter(state__in=not_closed), closed.none() if filters.light else closed)
+
+
 def _parse_number(text: str):
     """督〔2026〕15号 or 2026-15 → (2026, 15)."""
     match = re.search(r"(\d{4})\D+(\d+)", text)
@@ -170,7 +182,9 @@ class UnitStats:
 def unit_stats(start: datetime.date, end: datetime.date, today: datetime.date) -> tuple[list[UnitStats], UnitStats]:
     """Per lead unit, items assigned in [start, end]: one grouped query whatever the count."""
     period = SupervisionItem.objects.filter(assigned_on__gte=start, assigned_on__lte=end)
-    rows = period.values("lead_unit").annotate(
+    # The unit's own columns come with the counts (no second query for the units).
+    unit_columns = [f"lead_unit__{field.attname}" for field in Unit._meta.concrete_fields]
+    rows = period.values("lead_unit", *unit_columns).annotate(
         assigned=Count("id"),
         answered=Count("id", filter=Q(state__in=(State.REPORTED, State.CLOSED))),
         closed=Count("id", filter=Q(state=State.CLOSED)),
@@ -179,8 +193,11 @@ def unit_stats(start: datetime.date, end: datetime.date, today: datetime.date) -
         graded=Count("id", filter=~Q(satisfaction="")),
         satisfied=Count("id", filter=Q(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASIC))),
     )
-    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=[row["lead_unit"] for row in rows])}
-    stats = [UnitStats(unit=units[row.pop("lead_unit")], **row) for row in rows]
+    stats = []
+    for row in rows:
+        del row["lead_unit"]
+        unit = Unit(**{column.removeprefix("lead_unit__"): row.pop(column) for column in unit_columns})
+        stats.append(UnitStats(unit=unit, **row))
     stats.sort(key=lambda s: (-(s.on_time_rate or 0), -(s.answer_rate or 0), s.unit.order))
     fields = ["assigned", "answered", "closed", "closed_on_time", "overdue_now", "graded", "satisfied"]
     total = UnitStats(unit=Unit(name="合计"), **{name: sum(getattr(s, name) for s in stats) for name in fields})
@@ -281,7 +298,11 @@ def today_items(user, day: datetime.date):
         for item in items.filter(state__in=OPEN_STATES, deadline__lte=horizon, supervisor=user):
             found.append(TodayItem("督办", f"跟踪催办 {item.number} {item.title}", item.get_absolute_url(), item.deadline))
     if has_role(user, Role.DIRECTOR, Role.LEADER):
-        deciding = items.filter(Q(state=State.REPORTED) | Q(extensions__decision=Extension.Decision.PENDING)).distinct()
+        # An IN list rather than a join with DISTINCT, and no order (items_for sorts): the
+        # database then reads the reported items and the pending extensions by index
+        # instead of walking every item in the register's order.
+        pending = Extension.objects.filter(decision=Extension.Decision.PENDING).values("item_id")
+        deciding = items.filter(Q(state=State.REPORTED) | Q(pk__in=pending)).order_by()
         for item in deciding.select_related("leader"):
             if can_decide(user, item):
                 found.append(TodayItem("督办", f"待审核 {item.number} {item.title}", item.get_absolute_url()))

@@ -1,0 +1,163 @@
+"""The two big registers page with cheap queries (issue 9) and still show exactly what the
+plain queryset shows: the 督办台账 split into not-yet-销号 and 已销号 parts, the 收文登记簿
+counted as non-secret plus granted secret."""
+
+import datetime
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from documents import services as doc_services
+from documents.forms import IncomingFilterForm
+from documents.models import IncomingDocument
+from documents.selectors import incoming_list, incoming_list_count
+from office import calendar
+from office.pagination import Concatenated, paginate
+from supervision import services
+from supervision.forms import ItemFilterForm
+from supervision.models import State
+from supervision.selectors import item_list, item_register
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+def today():
+    return timezone.localdate()
+
+
+def register(office, title, *, unit=None, urgency="normal", **extra):
+    return services.item_register(
+        actor=office.staff, title=title, requirements="按要求办理并报送情况。", source="other", urgency=urgency,
+        lead_unit=unit or office.unit_a, supervisor=office.staff, leader=office.leader, **extra,
+    )
+
+
+def assigned(office, title, **kwargs):
+    return services.item_assign(item=register(office, title, **kwargs), actor=office.staff)
+
+
+def reported(office, title, **kwargs):
+    item = assigned(office, title, **kwargs)
+    liaison = office.liaison_b if item.lead_unit == office.unit_b else office.liaison_a
+    return services.item_report_completion(item=item, actor=liaison, report="已办结。")
+
+
+def closed(office, title, **kwargs):
+    return services.item_close(item=reported(office, title, **kwargs), actor=office.director, comment="审核通过")
+
+
+def later(days):
+    return {"deadline_override": calendar.add_working_days(today(), days), "deadline_override_reason": "工作量大"}
+
+
+@pytest.fixture
+def register_of_every_state(office):
+    """Open items of each light, one 已报结, one 已挂号 and several 已销号, across two units."""
+    items = [
+        services.item_assign(item=register(office, "逾期事项", urgency="urgent"), actor=office.staff,
+                             assigned_on=today() - datetime.timedelta(days=60)),
+        assigned(office, "临期事项", **later(0)),
+        assigned(office, "正常事项甲", **later(30)),
+        assigned(office, "正常事项乙", unit=office.unit_b, co_units=[office.unit_a], **later(20)),
+        reported(office, "已报结事项"),
+        register(office, "待交办事项", unit=office.unit_b),
+    ]
+    items += [closed(office, f"已销号事项{n}", unit=office.unit_b if n % 3 == 0 else office.unit_a) for n in range(7)]
+    return items
+
+
+def page_rows(objects, per_page, number):
+    request = RequestFactory().get("/", {"page": number})
+    return [row.pk for row in paginate(request, objects, per_page=per_page).object_list]
+
+
+@pytest.mark.parametrize("data", [{}, {"state": State.CLOSED}, {"light": "red"}, {"q": "事项"}, {"source": "other"}])
+@pytest.mark.parametrize("who", ["director", "liaison_a"])
+def test_supervision_pages_match_the_plain_queryset_across_the_open_closed_boundary(office, register_of_every_state, who, data):
+    user = getattr(office, who)
+    filters = ItemFilterForm(data or None).filters()
+    plain = list(item_list(user, filters, today()).values_list("pk", flat=True))
+    assert plain, "the filter must leave rows to compare"
+    for per_page in (2, 3, 5):
+        split = item_register(user, filters, today())
+        assert split.count() == len(plain)
+        pages = [page_rows(split, per_page, number) for number in range(1, -(-len(plain) // per_page) + 1)]
+        assert [pk for page in pages for pk in page] == plain
+    # Every window, including those straddling the boundary, reads the same rows.
+    split = item_register(user, filters, today())
+    for start in range(len(plain) + 1):
+        assert [row.pk for row in split[start : start + 4]] == plain[start : start + 4]
+
+
+def test_supervision_register_page_shows_open_items_before_closed_ones(office, register_of_every_state):
+    response = office.client_for(office.director).get(reverse("supervision:index"))
+    titles = [item.title for item in response.context["page"]]
+    assert titles[:2] == ["逾期事项", "临期事项"]
+    assert titles[4:6] == ["已报结事项", "待交办事项"]
+    # 已销号 newest number first.
+    assert titles[6:] == [f"已销号事项{n}" for n in reversed(range(7))]
+    assert response.context["page"].paginator.count == 13
+
+
+def test_concatenated_reads_only_the_parts_a_page_spans(office, register_of_every_state, django_assert_num_queries):
+    items = item_list(office.director, ItemFilterForm(None).filters(), today())
+    split = Concatenated(items.filter(state__in=[s for s in State.values if s != State.CLOSED]),
+                         items.filter(state=State.CLOSED).order_by("-year", "-serial"))
+    assert split.count() == 13
+    with django_assert_num_queries(2):  # the first part and its co-units
+        assert len(split[0:3]) == 3
+    with django_assert_num_queries(4):  # both parts, each with its co-units
+        assert len(split[4:9]) == 5
+    with pytest.raises(TypeError):
+        split[3]
+
+
+# --- 收文登记簿: the cheap count -------------------------------------------------------------------
+
+
+def incoming(office, n, *, secret=False, actor=None, **overrides):
+    data = dict(from_unit="市人大常委会办公室", from_number=f"市人常办〔2026〕{n}号", title=f"关于报送材料的通知{n}",
+                doc_type="letter", received_on=datetime.date(2026, 11, 20), due_date=datetime.date(2026, 11, 30),
+                body_text="请按要求报送。")
+    if secret:
+        data.update(secrecy="secret", secrecy_term="10年", title=f"涉密线索材料{n}")
+    data.update(overrides)
+    doc = doc_services.incoming_register(actor=actor or office.staff, **data)
+    # A lead unit, so the liaisons' scope (their unit's documents) has rows on both sides.
+    IncomingDocument.objects.filter(pk=doc.pk).update(lead_unit=office.unit_a if n % 2 else office.unit_b)
+    return doc
+
+
+@pytest.mark.parametrize("data", [{}, {"secrecy": "plain"}, {"secrecy": "classified"}, {"secrecy": "secret"}, {"q": "涉密"}, {"doc_type": "letter"}])
+@pytest.mark.parametrize("who", ["director", "staff", "leader", "liaison_a", "liaison_b", "driver"])
+def test_incoming_count_equals_the_plain_count_for_everyone(office, who, data):
+    for n in range(1, 6):
+        incoming(office, n)
+    secrets = [incoming(office, n, secret=True) for n in range(6, 10)]
+    doc_services.grant(secrets[0], [office.director, office.liaison_a], office.staff)
+    doc_services.grant(secrets[1], [office.leader], office.staff)
+    user = getattr(office, who)
+    form = IncomingFilterForm(data or None)
+    form.is_valid()
+    filters = form.filters()
+    assert incoming_list_count(user, filters, today()) == incoming_list(user, filters, today()).count()
+
+
+def test_incoming_register_total_counts_granted_secret_documents_only(office):
+    for n in range(1, 4):
+        incoming(office, n)
+    secret = incoming(office, 4, secret=True)
+    incoming(office, 5, secret=True)
+    doc_services.grant(secret, [office.director], office.staff)
+    director_page = office.client_for(office.director).get(reverse("documents:incoming_list")).context["page"]
+    leader_page = office.client_for(office.leader).get(reverse("documents:incoming_list")).context["page"]
+    staff_page = office.client_for(office.staff).get(reverse("documents:incoming_list")).context["page"]
+    assert (director_page.paginator.count, leader_page.paginator.count, staff_page.paginator.count) == (4, 3, 5)
+    assert len(director_page.object_list) == 4
