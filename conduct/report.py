@@ -1,9 +1,7 @@
 """作风 in the nightly report: leave today and tomorrow, duty, errors logged today."""
 
-import datetime
-
-from conduct.models import ErrorEntry
-from conduct.services import away_on, on_duty
+from conduct.models import DutyShift, ErrorEntry
+from conduct.services import away_each_day
 from office.report import ReportSection, report_section
 
 
@@ -11,15 +9,12 @@ def _names(people) -> str:
     return "、".join(person.name for person in people)
 
 
-@report_section(50)
+@report_section(50, per_recipient=False)  # the same for every recipient
 def conduct_section(day, tomorrow, recipient):
-    away_today = list(away_on(day).order_by("protocol_rank", "pk"))
-    away_tomorrow = list(away_on(tomorrow).order_by("protocol_rank", "pk"))
-    shifts = []
-    current = day + datetime.timedelta(days=1)
-    while current <= tomorrow:
-        shifts.extend(on_duty(current))
-        current += datetime.timedelta(days=1)
+    away = away_each_day([day, tomorrow])
+    away_today, away_tomorrow = away[day], away[tomorrow]
+    # Every day after today up to the next working day (a whole weekend on Friday), at once.
+    shifts = list(DutyShift.objects.filter(date__gt=day, date__lte=tomorrow).select_related("person").order_by("date", "kind"))
     errors = list(ErrorEntry.objects.filter(created_at__date=day).select_related("unit").order_by("pk"))
     rows = [("今日请假", len(away_today)), ("明日请假", len(away_tomorrow)), ("值班安排", len(shifts)), ("今日登记差错", len(errors))]
     lines = []

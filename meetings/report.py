@@ -5,11 +5,12 @@ import datetime
 from django.utils import timezone
 
 from meetings.models import ChecklistTask, Meeting
+from office.calendar import day_start
 from office.report import ReportSection, person_name, report_section
 
 
 def _meetings_between(first: datetime.date, last: datetime.date):
-    return Meeting.objects.filter(start__date__gte=first, start__date__lte=last).exclude(state="archived").select_related("term", "room").order_by("start")
+    return Meeting.objects.filter(start__gte=day_start(first), start__lt=day_start(last + datetime.timedelta(days=1))).exclude(state="archived").select_related("term", "room").order_by("start")
 
 
 def _line(meeting) -> str:
@@ -19,10 +20,13 @@ def _line(meeting) -> str:
     return f"{start.month}月{start.day}日 {start:%H:%M} {meeting.name}{subject}{place}"
 
 
-@report_section(10)
+@report_section(10, per_recipient=False)  # the same for every recipient
 def meetings_section(day, tomorrow, recipient):
-    today = list(_meetings_between(day, day))
-    coming = list(_meetings_between(day + datetime.timedelta(days=1), tomorrow))
+    # One query for both days, split at tomorrow's midnight.
+    meetings = list(_meetings_between(day, tomorrow))
+    split = day_start(day + datetime.timedelta(days=1))
+    today = [meeting for meeting in meetings if meeting.start < split]
+    coming = [meeting for meeting in meetings if meeting.start >= split]
     tasks = list(ChecklistTask.objects.filter(done_at__isnull=True, due_date__gt=day, due_date__lte=tomorrow)
                  .select_related("meeting", "meeting__term", "owner").order_by("due_date", "order"))
     lines = [f"今日：{_line(m)}" for m in today] + [f"明日：{_line(m)}" for m in coming]

@@ -20,6 +20,8 @@ class OfficeConfig(AppConfig):
         from office.webhooks import WebhookChannel
 
         channel_register(WebhookChannel())
+        from office import pdf  # noqa: F401  (registers the PDF font system check)
+
         post_migrate.connect(_sync_roles, sender=self)
         def clear_calendar_cache(**kwargs):
             # Now, for reads later in this transaction; again at commit, in case

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "office.settings")
 
@@ -12,12 +12,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@worker_process_init.connect
+@worker_init.connect
 def _load_pdf_fonts(**kwargs):
-    """Register the PDF fonts once per worker process, not in the first job."""
-    from django.conf import settings
+    """Parse the PDF fonts once, in the worker's main process before it forks its
+    children: they share the parsed fonts (copy-on-write) and none pays for them
+    in its first job."""
+    from office.pdf import fonts_preload
 
-    from office.pdf import font
-
-    for role in settings.PDF_FONTS:
-        font(role)
+    fonts_preload()

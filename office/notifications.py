@@ -22,8 +22,6 @@ from office.models import Delivery, Message
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# A delivery claimed this long ago by a worker that never finished is claimed again.
-CLAIM_LEASE = datetime.timedelta(minutes=10)
 
 
 class Channel:
@@ -94,6 +92,19 @@ class NotifyResult:
     deliveries: list[Delivery]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One event to tell some people about, for `notify_many`."""
+
+    recipients: list
+    event_key: str
+    subject: str
+    body: str = ""
+    link: str = ""
+    attachments: tuple = ()
+    channels: list | None = None
+
+
 def notify(recipients, event_key: str, subject: str, body: str = "", link: str = "", attachments=(), channels=None) -> NotifyResult:
     """Tell each recipient once about `event_key` (e.g. "supervision:15:due-1").
 
@@ -101,42 +112,86 @@ def notify(recipients, event_key: str, subject: str, body: str = "", link: str =
     the channels for this event (e.g. only the group robots). Returns what was new this
     time, so callers and tests can see a repeat did nothing.
     """
+    return notify_many([Notice(list(recipients), event_key, subject, body, link, tuple(attachments), channels)])
+
+
+def notify_many(notices) -> NotifyResult:
+    """`notify` for many events at once (a sweep's batch): the messages and deliveries are
+    written in a few queries whatever their number, and queued in one message per batch."""
+    from office.models import ChannelPreference
     from office.tasks import deliveries_send as deliveries_send_task
 
-    created, deliveries = [], []
-    seen = set()
-    for user in recipients:
-        if user is None or not user.is_active or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    recipient=user,
-                    event_key=event_key,
-                    subject=subject[:200],
-                    body=body,
-                    link=link,
-                    attachments=list(attachments),
-                )
-        except IntegrityError:
-            continue  # already told about this event
-        created.append(message)
-        for key in settings.NOTIFICATION_CHANNELS if channels is None else [k for k in channels if k in settings.NOTIFICATION_CHANNELS]:
-            channel = channel_get(key)
-            if channel is None or not channel.applies_to(user) or not wants_channel(user, key):
+    planned = []  # (notice, user)
+    for notice in notices:
+        seen = set()
+        for user in notice.recipients:
+            if user is None or not user.is_active or user.pk in seen:
                 continue
-            delivery = Delivery.objects.create(message=message, channel=key)
-            deliveries.append(delivery)
+            seen.add(user.pk)
+            planned.append((notice, user))
+    if not planned:
+        return NotifyResult(created=[], deliveries=[])
+    told = set(
+        Message.objects.filter(event_key__in={notice.event_key for notice, _ in planned},
+                               recipient__in={user.pk for _, user in planned})
+        .values_list("event_key", "recipient_id")
+    )
+    planned = [(notice, user) for notice, user in planned if (notice.event_key, user.pk) not in told]
+    created = _messages_create(planned)
+
+    opted_out = set(
+        ChannelPreference.objects.filter(user__in={message.recipient_id for _, message in created}, enabled=False)
+        .values_list("user_id", "channel")
+    )
+    applies: dict[tuple[int, str], bool] = {}  # a person's channels, asked once per call
+    deliveries = []
+    for notice, message in created:
+        user = message.recipient
+        keys = settings.NOTIFICATION_CHANNELS if notice.channels is None else [k for k in notice.channels if k in settings.NOTIFICATION_CHANNELS]
+        for key in keys:
+            channel = channel_get(key)
+            if channel is None:
+                continue
+            if (user.pk, key) not in applies:
+                applies[user.pk, key] = channel.applies_to(user) and (key in settings.REQUIRED_CHANNELS or (user.pk, key) not in opted_out)
+            if applies[user.pk, key]:
+                deliveries.append(Delivery(message=message, channel=key))
     if deliveries:
         from office.jobs import enqueue_ids
 
+        deliveries = Delivery.objects.bulk_create(deliveries)
         enqueue_ids(deliveries_send_task, [delivery.pk for delivery in deliveries])
-    return NotifyResult(created=created, deliveries=deliveries)
+    return NotifyResult(created=[message for _, message in created], deliveries=deliveries)
+
+
+def _messages_create(planned) -> list:
+    """(notice, Message) for each (notice, user) newly told. One insert; if someone else told
+    one of them meanwhile (a concurrent run), row by row, skipping those already told."""
+    def message(notice, user):
+        return Message(recipient=user, event_key=notice.event_key, subject=notice.subject[:200], body=notice.body,
+                       link=notice.link, attachments=list(notice.attachments))
+
+    try:
+        with transaction.atomic():
+            messages = Message.objects.bulk_create([message(notice, user) for notice, user in planned])
+        return list(zip((notice for notice, _ in planned), messages))
+    except IntegrityError:
+        pass
+    created = []
+    for notice, user in planned:
+        try:
+            row = message(notice, user)
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue  # already told about this event
+        created.append((notice, row))
+    return created
 
 
 def _claimable() -> Q:
-    stale = timezone.now() - CLAIM_LEASE
+    # A delivery claimed this long ago by a worker that never finished is claimed again.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
     return Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.SENDING, claimed_at__lt=stale)
 
 

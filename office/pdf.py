@@ -7,11 +7,15 @@ each "path" or "path:index" for a .ttc): an office with licensed 仿宋 and
 小标宋 fonts points these at them; the free Debian fonts keep the layout.
 """
 
+import ctypes.util
 import io
+import os
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
+from django.core import checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from reportlab.lib import colors
@@ -26,22 +30,74 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from office.text import chinese_date  # noqa: F401  (re-exported for the PDF modules)
 
 FONT_ROLES = ("song", "hei", "kai", "fangsong", "title")
-_registered: set[str] = set()
+# (path, index) → reportlab font name. Roles that share a file (the free fonts give
+# 宋体 and 仿宋 the same UMing face) share one parsed font: a CJK .ttc costs about
+# 0.15 s and 20-35 MB to parse, once per process, however many PDFs follow.
+_registered: dict[tuple[str, int], str] = {}
 _lock = threading.Lock()
+
+
+def font_file(role: str) -> tuple[str, int]:
+    """(path, index in a .ttc) of a role's font, from settings.PDF_FONTS."""
+    path, _, index = settings.PDF_FONTS[role].partition(":")
+    return path, int(index or 0)
 
 
 def font(role: str) -> str:
     """The reportlab font name for a role, registering the file on first use."""
-    name = f"office-{role}"
-    if name in _registered:
+    spec = font_file(role)
+    name = _registered.get(spec)
+    if name is not None:
         return name
     with _lock:
-        if name not in _registered:
-            spec = settings.PDF_FONTS[role]
-            path, _, index = spec.partition(":")
-            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=int(index or 0)))
-            _registered.add(name)
-    return name
+        if spec not in _registered:
+            taken = set(_registered.values())
+            name = f"office-{role}" if f"office-{role}" not in taken else f"office-{role}-{len(taken)}"
+            pdfmetrics.registerFont(TTFont(name, spec[0], subfontIndex=spec[1]))
+            _registered[spec] = name
+    return _registered[spec]
+
+
+def fonts_preload() -> None:
+    """Parse every configured font now: in a Celery worker's parent process, before
+    it forks, so the children share the parsed fonts instead of each reading them."""
+    for role in FONT_ROLES:
+        font(role)
+
+
+@lru_cache(maxsize=None)
+def _family_of(path: str, index: int) -> str:
+    from fontTools.ttLib import TTFont as FontFile  # reads only the name table (lazy)
+
+    with FontFile(path, fontNumber=index, lazy=True) as face:
+        name = face["name"].getBestFamilyName() or ""
+    return "".join(char for char in name if char not in "\"'\\<>;{}")
+
+
+def css_font_family(*roles: str) -> str:
+    """A CSS font-family naming exactly the configured (TrueType) fonts of `roles`, for
+    weasyprint. Naming them keeps fontconfig from substituting another font, such as
+    an OpenType-CFF Noto CJK, which takes seconds to subset (see bench/RESULTS.md)."""
+    families = dict.fromkeys(_family_of(*font_file(role)) for role in roles)
+    return ", ".join(f'"{family}"' for family in families if family)
+
+
+@checks.register(checks.Tags.compatibility)
+def pdf_fonts_check(app_configs=None, **kwargs) -> list:
+    """The font files must exist; weasyprint needs HarfBuzz's subsetter to be fast."""
+    problems = [
+        checks.Error(f"PDF 字体文件不存在：{path}（设置 PDF_FONT_{role.upper()}）", id="office.E010")
+        for role in FONT_ROLES
+        for path in [font_file(role)[0]]
+        if not os.path.exists(path)
+    ]
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        # Without it weasyprint subsets fonts with fontTools in Python: a CJK font takes
+        # seconds per PDF instead of milliseconds (bench/RESULTS.md, "## PDF").
+        problems.append(checks.Warning(
+            "未安装 HarfBuzz 子集库（libharfbuzz-subset0）：工作日报 PDF 每份要多用数秒。",
+            hint="apt-get install libharfbuzz-subset0（scripts/bootstrap 会安装）", id="office.W010"))
+    return problems
 
 
 def escape(text) -> str:
@@ -128,6 +184,23 @@ def build(flowables: list, title: str, margins_mm=(25, 25, 25, 25), page_number=
 
     document.build(flowables, onFirstPage=number_pages, onLaterPages=number_pages)
     return buffer.getvalue()
+
+
+_weasyprint = threading.local()
+
+
+def html_pdf(html: str) -> bytes:
+    """An HTML page as PDF bytes through weasyprint, with one font configuration kept per
+    thread (pango is not thread-safe). A new one per PDF, weasyprint's default, loads
+    fontconfig and the fonts again and leaves them to the garbage collector: a process
+    making reports swung between 140 and 380 MB; with one kept it stays flat."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = getattr(_weasyprint, "font_config", None)
+    if config is None:
+        config = _weasyprint.font_config = FontConfiguration()
+    return HTML(string=html).write_pdf(font_config=config)
 
 
 def store(path: str, content: bytes) -> str:

@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 WEEKDAYS = "一二三四五六日"
 LATE_PREFIX = "【补发】"
 CATCH_UP_DAYS = 3  # a missed evening is sent late within this many days
-STALE_CLAIM = datetime.timedelta(minutes=10)  # a claimed row not sent by then is retried
 
 
 @dataclass
@@ -37,6 +36,7 @@ class ReportSection:
     title: str
     rows: list[tuple[str, object]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    unlisted: int = 0  # items counted but left out of `lines` (shown as "另有 N 项，见系统")
 
 
 @dataclass
@@ -60,17 +60,20 @@ class Report:
         return f"{chinese_date(self.tomorrow)}（星期{WEEKDAYS[self.tomorrow.weekday()]}）"
 
 
-_SECTIONS: list[tuple[int, Callable]] = []
+_SECTIONS: list[tuple[int, Callable, bool]] = []
 _discovered = False
 _discover_lock = threading.Lock()
 
 
-def report_section(order: int):
-    """Register section(day, tomorrow, recipient) -> ReportSection | None, shown by `order`."""
+def report_section(order: int, per_recipient: bool = True):
+    """Register section(day, tomorrow, recipient) -> ReportSection | None, shown by `order`.
+
+    `per_recipient=False` for a section that never reads `recipient` (nothing in it depends
+    on who may see what): an evening's run builds it once for all recipients."""
 
     def register(function: Callable) -> Callable:
-        if all(existing is not function for _, existing in _SECTIONS):
-            _SECTIONS.append((order, function))
+        if all(existing is not function for _, existing, _ in _SECTIONS):
+            _SECTIONS.append((order, function, per_recipient))
         return function
 
     return register
@@ -86,14 +89,26 @@ def _discover() -> None:
             _discovered = True
 
 
-def sections() -> list[Callable]:
+def sections() -> list[tuple[Callable, bool]]:
+    """(section function, per_recipient) in their order."""
     _discover()
-    return [function for _, function in sorted(_SECTIONS, key=lambda pair: pair[0])]
+    return [(function, per_recipient) for _, function, per_recipient in sorted(_SECTIONS, key=lambda entry: entry[0])]
 
 
-def build_report(day: datetime.date, recipient) -> Report:
+def build_report(day: datetime.date, recipient, shared: dict | None = None) -> Report:
+    """The report for one recipient. `shared` (one dict per evening run) keeps the sections
+    that are the same for everyone, so they are built once, not once per recipient."""
     tomorrow = calendar.next_working_day(day)
-    built = [section for section in (function(day, tomorrow, recipient) for function in sections()) if section is not None]
+    built = []
+    for function, per_recipient in sections():
+        if per_recipient or shared is None:
+            section = function(day, tomorrow, recipient)
+        else:
+            if (function, day) not in shared:
+                shared[function, day] = function(day, tomorrow, None)
+            section = shared[function, day]
+        if section is not None:
+            built.append(section)
     return Report(day=day, tomorrow=tomorrow, recipient=recipient, sections=built, generated_at=timezone.localtime())
 
 
@@ -101,8 +116,14 @@ def build_report(day: datetime.date, recipient) -> Report:
 
 
 def _context(report: Report, for_pdf: bool = False) -> dict:
-    return {"report": report, "for_pdf": for_pdf, "office_name": settings.OFFICE_NAME,
-            "recipient_name": person_name(report.recipient)}
+    context = {"report": report, "for_pdf": for_pdf, "office_name": settings.OFFICE_NAME,
+               "recipient_name": person_name(report.recipient)}
+    if for_pdf:
+        from office.pdf import css_font_family
+
+        # The configured TrueType fonts by name (黑体, then 宋体 for the list bullet "•").
+        context["pdf_font_family"] = css_font_family("hei", "song")
+    return context
 
 
 def render_html(report: Report) -> str:
@@ -114,10 +135,9 @@ def render_text(report: Report) -> str:
 
 
 def render_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
+    from office.pdf import html_pdf
 
-    html = render_to_string("office/report_email.html", _context(report, for_pdf=True))
-    return HTML(string=html).write_pdf()
+    return html_pdf(render_to_string("office/report_email.html", _context(report, for_pdf=True)))
 
 
 def person_name(user) -> str:
@@ -157,8 +177,8 @@ def report_time_passed(now: datetime.datetime) -> bool:
     return (local.hour, local.minute) >= (hour, minute)
 
 
-def _send_email(row, day: datetime.date, recipient) -> None:
-    report = build_report(day, recipient)
+def _send_email(row, day: datetime.date, recipient, shared: dict | None = None) -> None:
+    report = build_report(day, recipient, shared)
     email = EmailMultiAlternatives(subject=row.subject, body=render_text(report), to=[recipient.email],
                                    from_email=settings.DEFAULT_FROM_EMAIL)
     email.attach_alternative(render_html(report), "text/html")
@@ -175,7 +195,9 @@ def _claim(day: datetime.date, recipient, now: datetime.datetime, late: bool):
             date=day, recipient=recipient, defaults={"late": late, "subject": subject_for(day, late), "claimed_at": now})
     if created:
         return row
-    if row.sent_at is None and row.claimed_at < now - STALE_CLAIM:
+    # A claimed row not sent within the outbox lease (10 minutes) is retried.
+    stale = now - datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+    if row.sent_at is None and row.claimed_at < stale:
         # A run crashed between claiming and sending: take it over, once.
         taken = NightlyReport.objects.filter(pk=row.pk, sent_at=None, claimed_at=row.claimed_at).update(claimed_at=now)
         if taken:
@@ -184,11 +206,11 @@ def _claim(day: datetime.date, recipient, now: datetime.datetime, late: bool):
     return None
 
 
-def _deliver(row, recipient, now: datetime.datetime) -> bool:
+def _deliver(row, recipient, now: datetime.datetime, shared: dict | None = None) -> bool:
     from office.models import NightlyReport
 
     try:
-        _send_email(row, row.date, recipient)
+        _send_email(row, row.date, recipient, shared)
     except Exception:  # SMTP down, a section failing: the row stays unsent and is retried
         log.exception("nightly report %s for %s not sent", row.date, recipient.pk)
         return False
@@ -216,6 +238,7 @@ def nightly_report_send(day: datetime.date, now: datetime.datetime, catch_up_onl
     if not catch_up_only or report_time_passed(now):
         dates.append((day, False))
     sent = 0
+    shared = {}  # the sections that are the same for every recipient, built once per date
     for date, late in dates:
         if not report_due_on(date):
             continue
@@ -224,21 +247,22 @@ def nightly_report_send(day: datetime.date, now: datetime.datetime, catch_up_onl
             if late and not missed and (date, recipient.pk) not in unsent:
                 continue
             row = _claim(date, recipient, now, late)
-            if row is not None and _deliver(row, recipient, now):
+            if row is not None and _deliver(row, recipient, now, shared):
                 sent += 1
     if sent and (not catch_up_only or report_time_passed(now)) and report_due_on(day):
-        summary_to_robots(day, people)
+        summary_to_robots(day, people, shared)
     return sent
 
 
-def summary_to_robots(day: datetime.date, people) -> None:
+def summary_to_robots(day: datetime.date, people, shared: dict | None = None) -> None:
     """A short summary for the units' group robots (企业微信 / 钉钉), once per day and unit;
     the robots show only counts, never titles."""
     from office.notifications import notify
 
-    report = build_report(day, people[0]) if people else None
+    report = build_report(day, people[0], shared) if people else None
     if report is None:
         return
-    counts = "；".join(f"{section.title}{len(section.lines) or len(section.rows)}项" for section in report.sections if section.lines or section.rows)
+    counts = "；".join(f"{section.title}{len(section.lines) + section.unlisted or len(section.rows)}项"
+                      for section in report.sections if section.lines or section.rows)
     notify(people, f"report:{day:%Y-%m-%d}:summary", f"工作日报 {day.month}月{day.day}日", f"今日日报已发送到邮箱。{counts}",
            link="/reports/", channels=["webhook"])

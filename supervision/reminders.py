@@ -15,7 +15,7 @@ from django.db import transaction
 from office import calendar
 from office.jobs import enqueue
 from office.text import chinese_date, month_day
-from office.notifications import missing_recipients, notify
+from office.notifications import Notice, missing_recipients, notify, notify_many
 from office.models import Message
 from office.roles import liaisons_by_unit
 from supervision.models import OPEN_STATES, SupervisionItem
@@ -97,7 +97,7 @@ def _sweep_batch(items, today, contacts, result, chase_send) -> None:
     told = set(
         Message.objects.filter(event_key__in=[key for _, _, key, _ in planned]).values_list("event_key", "recipient_id")
     )
-    chases = []
+    chases, notices = [], []
     for item, kind, key, recipients in planned:
         missing = [user for user in recipients if (key, user.pk) not in told]
         if not missing:
@@ -113,7 +113,8 @@ def _sweep_batch(items, today, contacts, result, chase_send) -> None:
             subject = f"督办提醒：{item.number}今天到期"
             body = f"“{item.title}”今天（{chinese_date(item.deadline)}）到期，请今日办结并报结；确需延期请立即申请。"
             result.due_today += 1
-        notify(missing, key, subject, body, link=item.get_absolute_url())
+        notices.append(Notice(missing, key, subject, body, link=item.get_absolute_url()))
+    notify_many(notices)  # the batch's messages and deliveries in a few queries, not a few per person
     if chases:
         # One task per batch: PDFs are made by the workers, not in the sweep.
         enqueue(chase_send, chases, today.isoformat())  # one message per batch of items

@@ -5,6 +5,8 @@ from office.report import ReportSection, report_section
 from supervision.models import OPEN_STATES
 from supervision.selectors import items_visible_to
 
+LISTED_OVERDUE = 20  # the most overdue by name; the rest counted (the PDF stays a page or two)
+
 
 @report_section(20)
 def supervision_section(day, tomorrow, recipient):
@@ -14,7 +16,7 @@ def supervision_section(day, tomorrow, recipient):
     for item in items:
         (overdue if item.deadline < day else today if item.deadline == day else coming).append(item)
     lines = []
-    for item in overdue:
+    for item in overdue[:LISTED_OVERDUE]:
         late = calendar.working_days_between(item.deadline, day)
         lines.append(f"逾期：{item.number} {item.title}（主办：{item.lead_unit.label}，期限{item.deadline.month}月{item.deadline.day}日，已逾期{late}个工作日）")
     for item in today:
@@ -22,4 +24,4 @@ def supervision_section(day, tomorrow, recipient):
     for item in coming:
         lines.append(f"明日到期：{item.number} {item.title}（主办：{item.lead_unit.label}）")
     rows = [("逾期未办结", len(overdue)), ("今日到期", len(today)), ("明日到期", len(coming))]
-    return ReportSection("督办", rows=rows, lines=lines)
+    return ReportSection("督办", rows=rows, lines=lines, unlisted=max(0, len(overdue) - LISTED_OVERDUE))
