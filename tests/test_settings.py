@@ -64,3 +64,56 @@ def test_database_url_selects_postgresql():
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "office.settings", "DATABASE_URL": "postgres://office:pw@db.internal:5433/office"},
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "office", "db.internal", "5433"], result.stderr
+
+
+LOGIN_IN_PRODUCTION = """
+import json, django
+django.setup()
+from django.test import Client
+from django.test.utils import override_settings
+# Only the static files' hashed names are swapped: there is no collectstatic here.
+override_settings(STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+client = Client()
+https = {"HTTP_X_FORWARDED_PROTO": "https"}
+plain = client.get("/accounts/login/")
+page = client.get("/accounts/login/", **https)
+login = client.post("/accounts/login/", {"username": "prod-user", "password": "a-long-passphrase-2026"}, **https)
+cookies = {name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"])} for name, c in login.cookies.items()}
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "page_csrf_secure": bool(page.cookies["csrftoken"]["secure"]),
+    "login": [login.status_code, login.get("Strict-Transport-Security", "")],
+    "cookies": cookies,
+}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_production_login_sets_secure_cookies_and_hsts(settings, tmp_path):
+    """A real login in production mode (a separate process, reading the test database)."""
+    import json
+
+    from django.conf import global_settings
+    from django.db import connection
+
+    from tests.factories import UserFactory
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the other process checks with the real hasher
+    UserFactory(username="prod-user", password="a-long-passphrase-2026")
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="office.settings", OFFICE_MODE="production", SECRET_KEY="x" * 60 + "-production-test",
+        ALLOWED_HOSTS="testserver", OFFICE_VAR_DIR=str(tmp_path), SQLITE_PATH=str(connection.settings_dict["NAME"]),
+    )
+    result = subprocess.run([sys.executable, "-c", LOGIN_IN_PRODUCTION], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert seen["plain"] == [301, "https://testserver/accounts/login/"]  # plain HTTP is sent to HTTPS
+    assert seen["page_csrf_secure"] is True
+    status, hsts = seen["login"]
+    assert status == 302  # logged in
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
+    assert seen["cookies"]["sessionid"] == {"secure": True, "httponly": True}
+    assert seen["cookies"]["csrftoken"]["secure"] is True
