@@ -4,6 +4,9 @@ import datetime
 import re
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from conduct import selectors
 from conduct.models import Category, EntryState, LeaveType, Severity, SubKind
@@ -40,10 +43,67 @@ def entry_units():
     return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.EXTERNAL).order_by("order", "id")
 
 
-def choices_of(queryset, label=None) -> list[tuple[int, str]]:
-    """(pk, label) pairs, read once for several forms on one page."""
+class SharedChoices(BaseChoiceIterator):
+    """(pk, label) pairs read once for several forms on one page, with their <option>
+    HTML kept per selection (see PrerenderedOptionsMixin). A BaseChoiceIterator, so a
+    widget keeps this very object instead of normalizing it into a new list."""
+
+    def __init__(self, pairs):
+        self.pairs = list(pairs)
+        self.rendered = {}
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
+
+
+def choices_of(queryset, label=None, empty_label=None) -> SharedChoices:
+    """(pk, label) pairs, read once for several forms on one page; empty_label first if given."""
     label = label or PersonChoiceMixin().label_from_instance
-    return [(obj.pk, label(obj)) for obj in queryset]
+    return SharedChoices(([("", empty_label)] if empty_label else []) + [(obj.pk, label(obj)) for obj in queryset])
+
+
+class PrerenderedOptionsMixin:
+    """A select whose <option>s are built in Python, and built once per page when the
+    choices are SharedChoices: Django renders every option through a template, and a page
+    of proposal forms repeats the whole people list in each form (seconds on a large
+    office). Flat choices only; the HTML is the same as Django's select.html."""
+
+    template_name = "conduct/widgets/select_prerendered.html"
+
+    def optgroups(self, name, value, attrs=None):
+        return []  # replaced by options_html
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options_html"] = self.options_html(context["widget"]["value"])
+        return context
+
+    def options_html(self, value) -> str:
+        wanted = frozenset(value)
+        cache = getattr(self.choices, "rendered", None)
+        if cache is not None and wanted in cache:
+            return cache[wanted]
+        parts, has_selected = [], False
+        for option_value, option_label in self.choices:
+            option_value = "" if option_value is None else option_value
+            selected = (not has_selected or self.allow_multiple_selected) and str(option_value) in wanted
+            has_selected |= selected
+            parts.append(format_html('\n  <option value="{}"{}>{}</option>', option_value, " selected" if selected else "", option_label))
+        html = mark_safe("".join(parts))
+        if cache is not None:
+            cache[wanted] = html
+        return html
+
+
+class PrerenderedSelect(PrerenderedOptionsMixin, forms.Select):
+    pass
+
+
+class PrerenderedSelectMultiple(PrerenderedOptionsMixin, forms.SelectMultiple):
+    pass
 
 
 def _first_error(form) -> str:
@@ -141,16 +201,18 @@ class StepForm(forms.Form):
 
 
 class ProposalConfirmForm(forms.Form):
-    people = PeopleChoiceField(label="当事人", queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 5}))
+    people = PeopleChoiceField(label="当事人", queryset=Person.objects.none(), widget=PrerenderedSelectMultiple(attrs={"size": 5}))
     severity = forms.ChoiceField(label="程度", choices=Severity.choices, initial=Severity.MINOR)
-    unit = forms.ModelChoiceField(label="责任单位", required=False, queryset=Unit.objects.none(), empty_label="请选择")
+    unit = forms.ModelChoiceField(label="责任单位", required=False, queryset=Unit.objects.none(), empty_label="请选择",
+                                  widget=PrerenderedSelect)
     what_happened = forms.CharField(label="差错经过", widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label="确认登记为差错（同时核实）", required=True,
                                  error_messages={"required": "请勾选“确认登记为差错”后再提交"})
 
     def __init__(self, *args, proposal, people_choices=None, unit_choices=None, **kwargs):
-        """people_choices / unit_choices: (pk, label) lists computed once for a page of
-        forms, so rendering many forms does not query once per form."""
+        """people_choices / unit_choices: choices_of(...) computed once for a page of
+        forms (unit_choices with its empty label), so rendering many forms neither queries
+        nor renders the options once per form."""
         kwargs.setdefault("prefix", f"confirm-{proposal.pk}")
         super().__init__(*args, **kwargs)
         self.proposal = proposal
@@ -162,7 +224,7 @@ class ProposalConfirmForm(forms.Form):
         else:
             self.fields["unit"].queryset = entry_units()
             if unit_choices is not None:
-                self.fields["unit"].widget.choices = [("", "请选择")] + list(unit_choices)
+                self.fields["unit"].widget.choices = unit_choices
             self.fields["unit"].required = True
             self.fields["unit"].help_text = "线索未带责任单位，请选择"
         if not self.is_bound:
@@ -322,8 +384,8 @@ class ShiftChoiceField(forms.ModelChoiceField):
 
 
 class SwapForm(forms.Form):
-    shift = ShiftChoiceField(label="班次", queryset=None, empty_label="请选择")
-    substitute = PersonChoiceField(label="替班人", queryset=Person.objects.none(), empty_label="请选择")
+    shift = ShiftChoiceField(label="班次", queryset=None, empty_label="请选择", widget=PrerenderedSelect)
+    substitute = PersonChoiceField(label="替班人", queryset=Person.objects.none(), empty_label="请选择", widget=PrerenderedSelect)
     reason = forms.CharField(label="原因", max_length=200)
 
     def __init__(self, *args, shifts, **kwargs):

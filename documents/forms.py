@@ -4,7 +4,6 @@ Choices of people and units come in as lists the view reads once, so a page with
 several forms still makes a fixed number of queries.
 """
 
-import os
 
 from django import forms
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.core.exceptions import ValidationError
 from documents.models import DocType, IncomingDocument, InState, OutgoingDocument, OutState, Secrecy, Urgency
 from documents.selectors import IncomingFilters, OutgoingFilters, user_name
 from documents.services import AMENDABLE
+from office.uploads import MB, validate_upload
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEFAULT_PREFIX = "清人常办发"
@@ -89,7 +89,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files at once (Django's documented pattern); cleans to a list."""
 
-    MAX_BYTES = 20 * 1024 * 1024
+    MAX_BYTES = 20 * MB
     EXTENSIONS = (".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".txt")
 
     def __init__(self, *args, **kwargs):
@@ -103,13 +103,13 @@ class MultipleFileField(forms.FileField):
         if not uploads:
             single(None, initial)  # raises "required" when it is
             return []
-        cleaned = [single(upload, initial) for upload in uploads]
-        for upload in cleaned:
-            if os.path.splitext(upload.name)[1].lower() not in self.EXTENSIONS:
-                raise ValidationError(f"“{upload.name}”的格式不能上传，请上传 PDF、OFD、Word/WPS、Excel、图片或 TXT 文件")
-            if upload.size > self.MAX_BYTES:
-                raise ValidationError(f"“{upload.name}”超过 20 MB")
-        return cleaned
+        return [
+            validate_upload(
+                single(upload, initial), extensions=self.EXTENSIONS, max_bytes=self.MAX_BYTES,
+                kinds_label="PDF、OFD、Word/WPS、Excel、图片或 TXT 文件",
+            )
+            for upload in uploads
+        ]
 
 
 class FileUploadForm(forms.Form):

@@ -153,7 +153,7 @@ class TripCancelForm(forms.Form):
 
 
 class TripReturnForm(forms.Form):
-    odometer_end = forms.IntegerField(label="回场里程（公里）", min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    odometer_end = forms.IntegerField(label="回场里程（公里）", min_value=0, max_value=9_999_999, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     fuel_liters = forms.DecimalField(label="加油（升）", max_digits=7, decimal_places=2, min_value=0, required=False,
                                      widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
     fuel_cost = forms.DecimalField(label="油费（元）", **MONEY, widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
@@ -177,7 +177,7 @@ class GroupMealForm(forms.Form):
     reception = forms.ModelChoiceField(label="公务接待", required=False, queryset=Reception.objects.none(), empty_label="（不是接待）")
     day = forms.DateField(label="日期", required=False, widget=DATE_INPUT, help_text="接待用餐填写；会议用餐按会议日期")
     meal = forms.ChoiceField(label="餐次", choices=Meal.choices)
-    count = forms.IntegerField(label="人数", required=False, min_value=0, help_text="接待用餐填写，0为取消；会议用餐按确认参会人数")
+    count = forms.IntegerField(label="人数", required=False, min_value=0, max_value=10_000, help_text="接待用餐填写，0为取消；会议用餐按确认参会人数")
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         kwargs.setdefault("prefix", "group")
@@ -205,7 +205,7 @@ class GroupMealForm(forms.Form):
 
 class PurchaseForm(forms.Form):
     item = forms.ModelChoiceField(label="用品", queryset=SupplyItem.objects.all(), empty_label="请选择")
-    quantity = forms.IntegerField(label="数量", min_value=1)
+    quantity = forms.IntegerField(label="数量", min_value=1, max_value=1_000_000)
     unit_price = forms.DecimalField(label="单价（元）", **MONEY)
 
     def __init__(self, *args, **kwargs):
@@ -215,7 +215,7 @@ class PurchaseForm(forms.Form):
 
 class RequisitionForm(forms.Form):
     item = forms.ModelChoiceField(label="用品", queryset=SupplyItem.objects.all(), empty_label="请选择")
-    quantity = forms.IntegerField(label="数量", min_value=1)
+    quantity = forms.IntegerField(label="数量", min_value=1, max_value=1_000_000)
     reason = forms.CharField(label="用途", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -230,7 +230,7 @@ class RequisitionForm(forms.Form):
 class ReceptionForm(ClashConfirmMixin, forms.Form):
     title = forms.CharField(label="接待事由", max_length=200)
     guests = forms.CharField(label="来宾", max_length=300, help_text="单位、姓名、职务")
-    guest_count = forms.IntegerField(label="来宾人数", min_value=1)
+    guest_count = forms.IntegerField(label="来宾人数", min_value=1, max_value=10_000)
     host_unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), empty_label="请选择")
     host_leader = PersonChoiceField(label="陪同领导", required=False, queryset=Person.objects.none(), empty_label="（无）")
     start = forms.DateTimeField(label="开始", widget=DATETIME_INPUT)
@@ -260,7 +260,7 @@ class ReceptionForm(ClashConfirmMixin, forms.Form):
 class ReceptionMealForm(forms.Form):
     day = forms.DateField(label="日期", required=False, widget=DATE_INPUT)
     meal = forms.ChoiceField(label="餐次", required=False, choices=[("", "—")] + list(Meal.choices))
-    count = forms.IntegerField(label="人数", required=False, min_value=1)
+    count = forms.IntegerField(label="人数", required=False, min_value=1, max_value=10_000)
 
     def clean(self):
         cleaned = super().clean()
@@ -284,7 +284,7 @@ class MaintenanceForm(forms.Form):
     kind = forms.CharField(label="项目", max_length=50, help_text="如：保养、维修、更换轮胎")
     description = forms.CharField(label="说明", max_length=300, required=False)
     cost = forms.DecimalField(label="费用（元）", max_digits=10, decimal_places=2, min_value=0)
-    odometer = forms.IntegerField(label="当时里程（公里）", required=False, min_value=0)
+    odometer = forms.IntegerField(label="当时里程（公里）", required=False, min_value=0, max_value=9_999_999)
 
 
 class VehicleStatusForm(forms.Form):

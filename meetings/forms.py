@@ -5,7 +5,6 @@ choices as lists the view reads once, so a page with forty rows still costs the
 same few queries as a page with four.
 """
 
-import os
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +13,7 @@ from logistics.models import Room
 from meetings.models import Kind, Reply, Role, State
 from meetings.selectors import MeetingFilters
 from office.models import Body, Person, Term
+from office.uploads import MB, validate_upload
 from supervision.forms import urgency_choices, user_label
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -180,7 +180,7 @@ class AgendaItemForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    MAX_BYTES = 30 * 1024 * 1024
+    MAX_BYTES = 30 * MB
     EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png")
 
     title = forms.CharField(label="材料名称（可不填，默认用文件名）", required=False, max_length=200)
@@ -190,19 +190,17 @@ class MaterialForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if os.path.splitext(upload.name)[1].lower() not in self.EXTENSIONS:
-            raise forms.ValidationError("只能上传 PDF、Word、Excel、PPT、WPS、OFD、TXT 或图片文件")
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("文件不能超过 30 MB")
-        return upload
+        return validate_upload(
+            self.cleaned_data["file"], extensions=self.EXTENSIONS, max_bytes=self.MAX_BYTES,
+            kinds_label="PDF、Word、Excel、PPT、WPS、OFD、TXT 或图片文件",
+        )
 
 
 class VoteForm(forms.Form):
-    yes = forms.IntegerField(label="赞成", min_value=0)
-    no = forms.IntegerField(label="反对", min_value=0, initial=0)
-    abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)
-    not_voting = forms.IntegerField(label="未按表决器", min_value=0, initial=0)
+    yes = forms.IntegerField(label="赞成", min_value=0, max_value=10_000)
+    no = forms.IntegerField(label="反对", min_value=0, max_value=10_000, initial=0)
+    abstain = forms.IntegerField(label="弃权", min_value=0, max_value=10_000, initial=0)
+    not_voting = forms.IntegerField(label="未按表决器", min_value=0, max_value=10_000, initial=0)
 
     def __init__(self, *args, vote=None, **kwargs):
         if vote is not None and not kwargs.get("initial"):

@@ -1,11 +1,12 @@
 from auditlog.models import LogEntry
 from django.contrib import admin
 
+from office.concurrency import VersionedAdminMixin
 from office.models import CalendarDay, Delivery, Membership, Message, Person, Term, Unit, WebhookConfig
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name"]
@@ -17,7 +18,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "unit", "post", "protocol_rank", "id_code", "user", "is_active"]
     list_filter = ["unit", "is_active", "memberships__body"]
     search_fields = ["name", "post", "id_code", "phone"]
@@ -27,12 +28,12 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "number", "start_date", "end_date"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["person", "term", "body", "title", "start_date", "end_date"]
     list_filter = ["term", "body"]
     search_fields = ["person__name"]
@@ -40,7 +41,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind", "date"]
     date_hierarchy = "date"
@@ -84,7 +85,7 @@ class ReadOnlyLogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookConfig)
-class WebhookConfigAdmin(admin.ModelAdmin):
+class WebhookConfigAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "kind", "enabled", "note"]
     list_filter = ["kind", "enabled"]
     list_select_related = ["unit"]

@@ -1,6 +1,7 @@
 from django import forms
 
 from office.models import Body, Unit
+from office.uploads import MB, validate_upload
 
 
 class PersonSearchForm(forms.Form):
@@ -11,15 +12,13 @@ class PersonSearchForm(forms.Form):
 
 
 class PeopleImportForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
+    MAX_BYTES = 5 * MB
+    EXTENSIONS = (".xlsx", ".csv")
 
     file = forms.FileField(label="人员名单文件", help_text="Excel（.xlsx）或 CSV，第一行为表头")
     dry_run = forms.BooleanField(label="只检查，不导入", required=False)
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("只支持 .xlsx 或 .csv 文件")
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("文件不能超过 5 MB")
-        return upload
+        return validate_upload(
+            self.cleaned_data["file"], extensions=self.EXTENSIONS, max_bytes=self.MAX_BYTES, kinds_label="Excel（.xlsx）或 CSV 文件"
+        )

@@ -1,7 +1,6 @@
 """督办 forms. They check input only; every rule and every save is in services.py."""
 
 import datetime
-import os
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -9,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from office.models import Person, Unit
 from office.roles import Role
+from office.uploads import MB, validate_upload
 from supervision import services
 from supervision.models import Light, Satisfaction, Source, State, SupervisionItem, Urgency
 from supervision.selectors import ItemFilters
@@ -168,7 +168,7 @@ class TransitionForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    MAX_BYTES = 10 * 1024 * 1024
+    MAX_BYTES = 10 * MB
     EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".ofd", ".txt")
 
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
@@ -186,11 +186,9 @@ class ProgressForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if os.path.splitext(upload.name)[1].lower() not in self.EXTENSIONS:
-            raise forms.ValidationError("只能上传 PDF、Word、Excel、JPG/PNG 图片、OFD 或 TXT 文件")
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("附件不能超过 10 MB")
-        return upload
+        return validate_upload(
+            upload, extensions=self.EXTENSIONS, max_bytes=self.MAX_BYTES, kinds_label="PDF、Word、Excel、JPG/PNG 图片、OFD 或 TXT 文件"
+        )
 
 
 class ExtensionRequestForm(forms.Form):
