@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from office.jobs import outbox_register, single_run, steps_between
 from office.tasks import TRANSIENT
 
 
@@ -15,7 +16,19 @@ def outgoing_print_pdf(document_id: int) -> str:
 
 
 @shared_task(**TRANSIENT)
+@single_run(ttl=30 * 60)
 def incoming_chase_task() -> int:
     from documents.reminders import incoming_chase
 
     return incoming_chase(timezone.localdate())
+
+
+def _prints_pending(since, until):
+    """印制 steps whose document still has no PDF (a Redis outage at request time)."""
+    from documents.models import OutgoingDocument
+
+    printed = steps_between(OutgoingDocument, ["print"], since, until).values_list("object_id", flat=True)
+    return [(pk,) for pk in OutgoingDocument.objects.filter(pk__in=list(printed), pdf="").values_list("pk", flat=True)]
+
+
+outbox_register("documents.print", outgoing_print_pdf, _prints_pending)

@@ -5,6 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from office.jobs import single_run
 from office.tasks import TRANSIENT
 
 
@@ -17,6 +18,7 @@ def headcount_send(day: str, meal: str) -> int:
 
 
 @shared_task(**TRANSIENT)
+@single_run(ttl=4 * 60)
 def headcount_due() -> int:
     """Beat calls this every few minutes; it sends the sheet of each meal whose cutoff
     has passed today (and not yet been sent)."""
@@ -26,6 +28,7 @@ def headcount_due() -> int:
 
 
 @shared_task(**TRANSIENT)
+@single_run(ttl=30 * 60)
 def vehicle_papers_sweep() -> int:
     from logistics import reminders
 

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from office import notifications
+from office.jobs import outbox_catch_up, single_run
 
 # Retry only what a moment later may succeed: a locked or unreachable database.
 TRANSIENT = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
@@ -20,6 +21,7 @@ def deliveries_send(delivery_ids: list[int]) -> int:
 
 
 @shared_task(**TRANSIENT)
+@single_run(ttl=55)
 def deliveries_flush() -> int:
     return notifications.deliveries_flush()
 
@@ -34,6 +36,7 @@ def notify_task(user_ids: list[int], event_key: str, subject: str, body: str = "
 
 
 @shared_task(**TRANSIENT)
+@single_run(ttl=15 * 60)
 def nightly_report_task(catch_up_only: bool = False) -> int:
     """The nightly report (工作日报); the hourly run only sends missed or unsent ones."""
     from django.utils import timezone
@@ -41,3 +44,10 @@ def nightly_report_task(catch_up_only: bool = False) -> int:
     from office.report import nightly_report_send
 
     return nightly_report_send(timezone.localdate(), timezone.now(), catch_up_only=catch_up_only)
+
+
+@shared_task(**TRANSIENT)
+@single_run(ttl=4 * 60)
+def outbox_catch_up_task() -> dict:
+    """Queue again the work queued while Redis was down and still not done."""
+    return outbox_catch_up()

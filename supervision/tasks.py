@@ -9,6 +9,7 @@ from office.text import chinese_date, month_day
 from office.notifications import notify
 from office.pdf import store
 from office.roles import liaisons_by_unit
+from office.jobs import keys_told, outbox_register, single_run, steps_between
 from office.tasks import TRANSIENT
 from supervision import reminders
 from supervision.models import Extension, SupervisionItem
@@ -94,6 +95,7 @@ def extension_notify(extension_id: int) -> int:
 
 
 @shared_task(**TRANSIENT)
+@single_run(ttl=30 * 60)
 def reminders_sweep_task() -> dict:
     result = reminders.reminders_sweep(timezone.localdate())
     return {"due_soon": result.due_soon, "due_today": result.due_today, "chases": result.chases_queued}
@@ -108,6 +110,7 @@ def chase_send(item_ids: list[int], day: str) -> int:
 
 
 @shared_task(**TRANSIENT)
+@single_run(ttl=30 * 60)
 def monthly_bulletin_send() -> int:
     """On the 1st: last month's 通报 PDF to the director and the leaders."""
     from django.contrib.auth import get_user_model
@@ -132,3 +135,48 @@ def monthly_bulletin_send() -> int:
         attachments=[stored],
     )
     return len(result.created)
+
+
+# --- outboxes: what a Redis outage at request time left undone --------------------
+
+
+def _assignments_pending(since, until):
+    """交办 with neither its message nor its 交办通知单 yet."""
+    from django.core.files.storage import default_storage
+
+    ids = steps_between(SupervisionItem, ["assign"], since, until).values_list("object_id", flat=True)
+    items = list(SupervisionItem.objects.filter(pk__in=list(ids), assigned_on__isnull=False))
+    told = keys_told(f"supervision:{item.pk}:assigned:{item.assigned_on:%Y-%m-%d}" for item in items)
+    for item in items:
+        if f"supervision:{item.pk}:assigned:{item.assigned_on:%Y-%m-%d}" not in told and not default_storage.exists(
+            f"supervision/{item.year}/{item.serial}/交办通知单.pdf"
+        ):
+            yield (item.pk,)
+
+
+def _item_events_pending(since, until):
+    """报结 and 退回重办 steps nobody was told about."""
+    events = {"report": "reported", "return": "returned"}
+    steps = list(steps_between(SupervisionItem, list(events), since, until).values_list("object_id", "action", "pk"))
+    told = keys_told(f"supervision:{item_id}:{events[action]}:{step_id}" for item_id, action, step_id in steps)
+    for item_id, action, step_id in steps:
+        if f"supervision:{item_id}:{events[action]}:{step_id}" not in told:
+            yield (item_id, events[action], step_id)
+
+
+def _extensions_pending(since, until):
+    """Extension requests and decisions nobody was told about."""
+    from django.db.models import Q
+
+    asked = Q(decision=Extension.Decision.PENDING, requested_at__gte=since, requested_at__lt=until)
+    decided = Q(decision__in=[Extension.Decision.APPROVED, Extension.Decision.REFUSED], decided_at__gte=since, decided_at__lt=until)
+    extensions = list(Extension.objects.filter(asked | decided).values_list("pk", "item_id", "decision"))
+    told = keys_told(f"supervision:{item_id}:extension:{pk}:{decision}" for pk, item_id, decision in extensions)
+    for pk, item_id, decision in extensions:
+        if f"supervision:{item_id}:extension:{pk}:{decision}" not in told:
+            yield (pk,)
+
+
+outbox_register("supervision.assignment", assignment_notice_send, _assignments_pending)
+outbox_register("supervision.item-event", item_event_notify, _item_events_pending)
+outbox_register("supervision.extension", extension_notify, _extensions_pending)

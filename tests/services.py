@@ -64,10 +64,13 @@ class RedisServer:
 class CeleryWorker:
     """`celery -A office worker` in its own process, on the test database."""
 
-    def __init__(self, broker_url: str, log_path: Path, extra_env: dict | None = None):
+    def __init__(self, broker_url: str, log_path: Path, extra_env: dict | None = None, name: str = "worker",
+                 pool: tuple = ("--pool", "solo")):
         self.broker_url = broker_url
+        self.pool = pool
         self.log_path = log_path
         self.extra_env = extra_env or {}
+        self.name = name  # distinct node names when several workers run at once
         self.process = None
 
     def start(self):
@@ -83,7 +86,8 @@ class CeleryWorker:
         env.update(self.extra_env)
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "office", "worker", "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip"],
+            [sys.executable, "-m", "celery", "-A", "office", "worker", *self.pool, "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+             "--hostname", f"{self.name}@%h"],
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -95,6 +99,19 @@ class CeleryWorker:
 
     def _died(self) -> bool:
         return self.process.poll() is not None
+
+    def kill(self):
+        """SIGKILL, as a crash or the OOM killer would: no cleanup, no acknowledgement."""
+        self.process.kill()
+        self.process.wait(10)
+
+    def tasks_finished(self) -> int:
+        """How many tasks this worker has finished (succeeded, failed or handed to a retry)."""
+        log = self.log_path.read_text()
+        return sum(log.count(word) for word in ("] succeeded in", "] raised unexpected", "] retry:"))
+
+    def tasks_received(self) -> int:
+        return self.log_path.read_text().count("] received")
 
     def stop(self):
         if self.process and self.process.poll() is None:
