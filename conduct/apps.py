@@ -12,8 +12,11 @@ class ConductConfig(AppConfig):
         from office.lessons import lesson_provider
         from office.schedule import commitment_provider
 
-        auditlog.register(models.ErrorEntry, m2m_fields={"people"})
-        for model in (models.Proposal, models.Leave, models.DutyShift, models.Swap):
+        # Not the record an entry concerns as such: its str() may be a secret document's
+        # title; `concerns_label` (a secret one by its number only) is the history's name for it.
+        auditlog.register(models.ErrorEntry, m2m_fields={"people"}, exclude_fields=["concerns"])
+        auditlog.register(models.Proposal, exclude_fields=["concerns"])
+        for model in (models.Leave, models.DutyShift, models.Swap):
             auditlog.register(model)
         lesson_provider(services.lessons)
         commitment_provider(services.leave_commitments)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from conduct.models import (
@@ -23,6 +23,7 @@ from conduct.models import (
 )
 from office import calendar
 from office.models import Person
+from office.request_cache import once_per_request
 from office.roles import Role, has_role
 from office.workflow import TransitionRefused, workflow_note
 
@@ -241,22 +242,45 @@ class Lesson:
     date: datetime.date
 
 
-def lessons(topic: str, limit: int = 5) -> list[Lesson]:
-    """Lessons of confirmed entries for a topic like "meeting:standing" or "trip"."""
+def lessons(topic: str, limit: int = 5, record=None) -> list[Lesson]:
+    """Lessons of confirmed entries for a topic like "meeting:standing" or "trip". Given the
+    record the page shows, the entries about it (its related-records box) are read in the
+    same query and kept for related_entries."""
     condition = TOPIC_FILTERS.get(topic.split(":")[0])
     if condition is None:
         return []
-    entries = (
+    chosen = (
         ErrorEntry.objects.filter(condition, state__in=(EntryState.VERIFIED, EntryState.PUBLISHED, EntryState.RECTIFIED))
         .exclude(lesson="")
         .order_by("-date", "-id")[:limit]
     )
+    if record is None or record.pk is None:
+        entries = list(chosen)
+    else:
+        is_lesson = Q(pk__in=chosen.values("pk"))
+        rows = list(
+            ErrorEntry.objects.filter(is_lesson | _concerning(record))
+            .annotate(is_lesson=ExpressionWrapper(is_lesson, output_field=BooleanField()))
+            .order_by("-date", "-id")
+        )
+        concerns_type = ContentType.objects.get_for_model(record)
+        about = [row for row in rows if row.concerns_type_id == concerns_type.pk and row.concerns_id == record.pk]
+        once_per_request(_related_key(record), lambda: about)
+        entries = [row for row in rows if row.is_lesson]
     return [Lesson(f"{entry.date:%Y-%m-%d} {entry.get_sub_kind_display()}", entry.lesson, entry.get_absolute_url(), entry.date) for entry in entries]
+
+
+def _concerning(obj) -> Q:
+    return Q(concerns_type=ContentType.objects.get_for_model(obj), concerns_id=obj.pk)
+
+
+def _related_key(obj) -> tuple:
+    return ("conduct.entries_concerning", ContentType.objects.get_for_model(obj).pk, obj.pk)
 
 
 def entries_concerning(obj):
     """Error entries about a record, for that record's page."""
-    return ErrorEntry.objects.filter(concerns_type=ContentType.objects.get_for_model(obj), concerns_id=obj.pk)
+    return ErrorEntry.objects.filter(_concerning(obj))
 
 
 # --- leave -------------------------------------------------------------------------------------------------
@@ -325,6 +349,17 @@ def away_on(day: datetime.date):
     return Person.objects.filter(leaves__state=Leave.State.APPROVED, leaves__start__lte=day, leaves__end__gte=day).distinct()
 
 
+def away_each_day(days: list[datetime.date]) -> dict[datetime.date, list[Person]]:
+    """away_on for several days in one query: day → people, by protocol rank."""
+    leaves = Leave.objects.filter(state=Leave.State.APPROVED, start__lte=max(days), end__gte=min(days)).select_related("person")
+    away = {day: {} for day in days}
+    for leave in leaves:
+        for day in days:
+            if leave.start <= day <= leave.end:
+                away[day][leave.person_id] = leave.person
+    return {day: sorted(people.values(), key=lambda person: (person.protocol_rank, person.pk)) for day, people in away.items()}
+
+
 # --- the duty roster -------------------------------------------------------------------------------------------
 
 
@@ -358,6 +393,13 @@ def roster_generate(*, actor, start: datetime.date, end: datetime.date, rota: li
 
 def on_duty(day: datetime.date):
     return DutyShift.objects.filter(date=day).select_related("person").order_by("kind")
+
+
+def duty_shifts(day: datetime.date) -> list[DutyShift]:
+    """on_duty(day) as a list, read once per request: the page header shows it too."""
+    from office.request_cache import once_per_request
+
+    return once_per_request(("conduct.duty_shifts", day), lambda: list(on_duty(day)))
 
 
 @transaction.atomic
@@ -453,7 +495,7 @@ def today_items(user, day: datetime.date):
             found.append(TodayItem("作风", f"差错线索待确认 {count} 条", "/conduct/proposals/"))
     for leave in Leave.objects.filter(approver=user, state=Leave.State.REQUESTED).select_related("person"):
         found.append(TodayItem("作风", f"审批请假 {leave.person.name}（{leave.start}起）", "/conduct/leave/", leave.start))
-    for shift in DutyShift.objects.filter(date=day, person__user=user):
+    for shift in (shift for shift in duty_shifts(day) if shift.person.user_id == user.pk):
         found.append(TodayItem("作风", f"今日值班（{shift.get_kind_display()}），下班前填写值班记录", "/conduct/duty/", day))
     return found
 
@@ -464,15 +506,17 @@ def related_entries(obj):
 
     if obj is None or getattr(obj, "pk", None) is None:
         return []
+    # Read already if the page's lessons box was given the record (lessons above).
+    entries = once_per_request(_related_key(obj), lambda: list(entries_concerning(obj).order_by("-date", "-id")))
     return [
         RelatedRecord("差错登记", f"{entry.date:%Y-%m-%d} {entry.get_sub_kind_display()}（{entry.get_state_display()}）", entry.get_absolute_url())
-        for entry in entries_concerning(obj).order_by("-date")
+        for entry in entries
     ]
 
 
 def duty_header(day):
     """The office.related header provider: today's duty officer."""
-    shifts = list(on_duty(day))  # one query whether or not anyone is on duty
+    shifts = duty_shifts(day)  # one query whether or not anyone is on duty
     return [f"今日值班：{'、'.join(shift.person.name for shift in shifts)}"] if shifts else []
 
 

@@ -11,7 +11,7 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,7 @@ from office.models import Person
 from office.pagination import paginate
 from office.roles import Role, has_role
 from office.today import items_for
+from office.uploads import stored_file_response
 from office.workflow import TransitionRefused
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ def _page(request, template: str, context: dict, status: int = 200):
     context.setdefault("today", today)
     context.update(
         {
-            "duty_today": list(services.on_duty(today)),
+            "duty_today": services.duty_shifts(today),
             "me": selectors.person_of(user),
             "can_see_log": selectors.can_see_log(user),
             "is_director": services.is_director(user),
@@ -197,6 +198,7 @@ def _state_reached(current: str, code: str) -> bool:
 def entry_account(request, pk):
     """当事人说明, before 核实, by a person concerned."""
     entry = selectors.entry_get(request.user, pk)
+    require(any(person.user_id == request.user.pk for person in entry.people.all()), "只有当事人可以补充说明")
     form = AccountForm(request.POST)
     if form.is_valid():
         try:
@@ -214,6 +216,8 @@ def entry_step(request, pk, action):
     entry = selectors.entry_get(request.user, pk)
     if action not in ("verify", "publish", "rectify"):
         raise Http404("没有这个操作")
+    require(_step_allowed(request.user, action),
+            "只有办公室可以登记整改完成" if action == "rectify" else f"只有办公室主任可以{ {'verify': '核实', 'publish': '通报'}[action]}")
     form = StepForm(request.POST, action=action)
     if not form.is_valid():
         return _entry_page(request, entry, bound={action: form}, error=first_error(form))
@@ -235,11 +239,8 @@ def entry_bulletin(request, pk):
     entry = selectors.entry_get(request.user, pk)
     if not entry.bulletin:
         raise Http404("通报尚未生成")
-    try:
-        handle = entry.bulletin.open("rb")
-    except FileNotFoundError:
-        raise Http404("通报文件不存在") from None
-    return FileResponse(handle, filename=os.path.basename(entry.bulletin.name), content_type="application/pdf")
+    # Made by the system, so shown in the browser's PDF viewer.
+    return stored_file_response(entry.bulletin, os.path.basename(entry.bulletin.name), inline=True, missing="通报文件不存在")
 
 
 def entry_preview(request, pk):
@@ -258,15 +259,20 @@ def proposals(request):
     return _proposals_page(request)
 
 
+PROPOSALS_PER_PAGE = 10  # each open proposal carries two forms with the whole people list
+
+
 def _proposals_page(request, *, bound=None, error: str = "", status: int = 200):
     bound = bound or {}
     director = services.is_director(request.user)
     rows = []
     people_choices = unit_choices = None
-    open_list = list(selectors.open_proposals())
+    # A form posted from a later page comes back with ?page=N in its action, so it is re-shown there.
+    page = paginate(request, selectors.open_proposals(), per_page=PROPOSALS_PER_PAGE)
+    open_list = list(page.object_list)
     if director and open_list:
         people_choices = choices_of(entry_people())
-        unit_choices = choices_of(entry_units(), label=lambda unit: unit.name)
+        unit_choices = choices_of(entry_units(), label=lambda unit: unit.name, empty_label="请选择")
     for proposal in open_list:
         confirm = dismiss = None
         if director:
@@ -277,6 +283,7 @@ def _proposals_page(request, *, bound=None, error: str = "", status: int = 200):
         rows.append((proposal, confirm, dismiss))
     context = {
         "rows": rows,
+        "page": page,
         "dismissed": selectors.decided_proposals(Proposal.State.DISMISSED),
         "confirmed": selectors.decided_proposals(Proposal.State.CONFIRMED, limit=20),
         "error": error,

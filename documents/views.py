@@ -5,13 +5,12 @@ document is 404 for the ungranted and a liaison of another unit gets 404 on the 
 and on each of its action and file URLs alike; a view of a secret one is logged.
 """
 
-import mimetypes
 import os
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,10 +29,12 @@ from documents.models import (
 )
 from documents.services import INCOMING, OUTGOING
 from office.access import require
+from office.concurrency import unchanged, versioned
 from office.exports import csv_response, disposition, xlsx_response
 from office.models import Unit
 from office.pagination import paginate
 from office.roles import Role, has_role
+from office.uploads import stored_file_response
 from office.workflow import TransitionRefused
 
 # Sections of 待我处理, in the order a person works through them.
@@ -133,7 +134,7 @@ def index(request):
     counts = selectors.waiting_counts(user)
     sections = [(key, label, counts[key]) for key, label, _ in WAITING_SECTIONS if _shows(user, key, counts, counts.get(key))]
     today = timezone.localdate()
-    overdue = selectors.with_overdue(selectors.incoming_visible_to(user), today).filter(is_overdue=True).count()
+    overdue = selectors.incoming_visible_to(user).filter(selectors.overdue_condition(today)).count()
     context = {
         "sections": sections,
         "waiting_total": sum(count for _, _, count in sections),
@@ -173,7 +174,9 @@ def incoming_list(request):
     _require_registers(request.user)
     today = timezone.localdate()
     form = doc_forms.IncomingFilterForm(request.GET or None)
-    page = paginate(request, selectors.incoming_list(request.user, form.filters(), today), per_page=30)
+    filters = form.filters()
+    page = paginate(request, selectors.incoming_list(request.user, filters, today), per_page=30,
+                    count=lambda: selectors.incoming_list_count(request.user, filters, today))
     context = {"form": form, "page": page, "filtered": form.active, "can_register": services.is_office(request.user)}
     return render(request, "documents/incoming_list.html", context)
 
@@ -267,10 +270,11 @@ def incoming_edit(request, pk):
     if doc.state == InState.ARCHIVED:
         messages.error(request, f"{doc.number}已归档，不能再修改；请通过更正记录更正")
         return redirect(_doc_url(doc, "amendments"))
-    form = doc_forms.IncomingForm(request.POST or None, instance=doc, with_files=False)
+    form = versioned(doc_forms.IncomingForm(request.POST or None, instance=doc, with_files=False), doc)
     if request.method == "POST" and form.is_valid():
         try:
-            services.incoming_update(doc=doc, actor=user, **form.service_data())
+            with unchanged(form, doc):
+                services.incoming_update(doc=doc, actor=user, **form.service_data())
         except TransitionRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -356,10 +360,8 @@ def _common_context(request, doc, lists, bound) -> dict:
         "show_secrecy": doc.is_secret and office,
     }
     if context["show_secrecy"]:
-        grantees = selectors.document_grantees(doc)
-        granted = {u.pk for u in grantees}
-        context["grantees"] = grantees
-        context["grant_form"] = bound.get("grant") or doc_forms.GrantForm(users=[u for u in lists.office_people() if u.pk not in granted])
+        context["grantees"], grantable = selectors.secrecy_people(doc)
+        context["grant_form"] = bound.get("grant") or doc_forms.GrantForm(users=grantable)
         context["access_log"], context["access_total"] = selectors.document_access_log(doc)
     return context
 
@@ -418,6 +420,7 @@ def instruction_supervise(request, pk, instruction_pk):
     """转为督办事项: a signed 批示 becomes a supervision item, assigned at once."""
     user = request.user
     doc = selectors.incoming_get(user, pk, log_access=False)
+    require(services.is_office(user), "只有办公室工作人员可以登记督办事项")
     instruction = get_object_or_404(Instruction, pk=instruction_pk, document=doc)
     from supervision.forms import urgency_choices
 
@@ -442,6 +445,7 @@ def circulation_add(request, pk):
     """送传阅."""
     user = request.user
     doc = selectors.incoming_get(user, pk, log_access=False)
+    require(services.is_office(user), "只有办公室工作人员可以安排传阅")
     lists = _Lists()
     form = doc_forms.CirculationForm(request.POST, readers=lists.people())
     if form.is_valid():
@@ -503,10 +507,11 @@ def outgoing_edit(request, pk):
         messages.error(request, f"公文当前为“{doc.get_state_display()}”，不能再修改文稿" + ("；请通过更正记录更正" if doc.state == OutState.ARCHIVED else ""))
         return redirect(_doc_url(doc))
     was_signed = doc.state == OutState.SIGNED
-    form = doc_forms.OutgoingForm(request.POST or None, instance=doc)
+    form = versioned(doc_forms.OutgoingForm(request.POST or None, instance=doc), doc)
     if request.method == "POST" and form.is_valid():
         try:
-            done = services.outgoing_edit(doc=doc, actor=user, **form.service_data())
+            with unchanged(form, doc):
+                done = services.outgoing_edit(doc=doc, actor=user, **form.service_data())
         except TransitionRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -602,6 +607,7 @@ def countersign_request(request, pk):
     """发起会签."""
     user = request.user
     doc = selectors.outgoing_get(user, pk, log_access=False)
+    require(services.is_office(user), "只有办公室可以发起会签")
     form = doc_forms.CountersignRequestForm(request.POST, units=_Lists().units())
     if form.is_valid():
         try:
@@ -621,6 +627,7 @@ def countersign_decide(request, pk, countersign_pk):
     user = request.user
     doc = selectors.outgoing_get(user, pk, log_access=False)
     countersign = get_object_or_404(Countersign.objects.select_related("unit"), pk=countersign_pk, document=doc)
+    require(services.is_countersigner(user, countersign), f"只有{countersign.unit.name}可以会签")
     form = doc_forms.CountersignDecideForm(request.POST, countersign=countersign)
     if form.is_valid():
         try:
@@ -639,6 +646,7 @@ def distribution_add(request, pk):
     """登记分发对象."""
     user = request.user
     doc = selectors.outgoing_get(user, pk, log_access=False)
+    require(services.is_office(user), "只有办公室可以登记分发")
     form = doc_forms.DistributionForm(request.POST)
     if form.is_valid():
         try:
@@ -657,6 +665,7 @@ def distribution_deliver(request, pk, distribution_pk):
     """送达: who received it."""
     user = request.user
     doc = selectors.outgoing_get(user, pk, log_access=False)
+    require(services.is_office(user), "只有办公室可以登记送达")
     row = get_object_or_404(Distribution, pk=distribution_pk, document=doc)
     form = doc_forms.DeliverForm(request.POST, distribution=row)
     if form.is_valid():
@@ -692,12 +701,10 @@ def outgoing_stored_pdf(request, pk):
     doc = selectors.outgoing_get(user, pk, log_access=False)
     if not doc.pdf:
         raise Http404("尚未生成版式文件")
-    try:
-        handle = doc.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404("版式文件不存在") from None
+    # Made by the system, so shown in the browser's PDF viewer.
+    response = stored_file_response(doc.pdf, f"{doc.number or '发文'}.pdf", inline=True, missing="版式文件不存在")
     services.record_access(doc, user, "查看版式文件")
-    return FileResponse(handle, content_type="application/pdf", filename=f"{doc.number or '发文'}.pdf")
+    return response
 
 
 # --- both kinds: files, grants, amendments -----------------------------------------------------------------------
@@ -707,6 +714,7 @@ def outgoing_stored_pdf(request, pk):
 def file_upload(request, kind, pk):
     user = request.user
     doc = _get(kind, user, pk, log_access=False)
+    require(services.can_attach(user, doc), "您不能为这份公文上传文件（收文由办公室上传，发文由拟稿人或办公室在印发前上传）")
     form = doc_forms.FileUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -726,14 +734,9 @@ def file_download(request, kind, pk, file_pk):
     user = request.user
     doc = _get(kind, user, pk, log_access=False)
     attachment = get_object_or_404(Attachment, pk=file_pk, **{kind: doc})
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在") from None
+    response = stored_file_response(attachment.file, attachment.title or os.path.basename(attachment.file.name))
     services.record_access(doc, user, "下载文件")
-    filename = attachment.title or os.path.basename(attachment.file.name)
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    return response
 
 
 @require_POST
@@ -761,6 +764,7 @@ def amend(request, kind, pk):
     """更正 of an archived document, kept beside the old value."""
     user = request.user
     doc = _get(kind, user, pk, log_access=False)
+    require(services.is_office(user), "只有办公室可以更正归档公文")
     form = doc_forms.AmendmentForm(request.POST, doc=doc)
     if form.is_valid():
         try:

@@ -363,15 +363,37 @@ def meeting_meals(*, actor, meeting, meal: str) -> MealBooking | None:
 
 def headcount(day: datetime.date, meal: str) -> dict:
     """The kitchen's numbers for one meal: staff by unit, meetings and guests."""
-    bookings = MealBooking.objects.filter(date=day, meal=meal)
-    by_kind = {row["kind"]: row["n"] for row in bookings.values("kind").annotate(n=Sum("count"))}
-    by_unit = list(bookings.filter(kind=MealBooking.Kind.STAFF).values("unit__name").annotate(n=Sum("count")).order_by("unit__name"))
-    groups = list(bookings.exclude(kind=MealBooking.Kind.STAFF).values("kind", "note", "count").order_by("kind", "note"))
-    return {"total": sum(by_kind.values()), "by_kind": by_kind, "by_unit": by_unit, "groups": groups}
+    return headcounts([day], [meal])[(day, meal)]
+
+
+def headcounts(days, meals=tuple(Meal.values)) -> dict[tuple[datetime.date, str], dict]:
+    """`headcount` for every (day, meal) of these, in three queries whatever their number."""
+    found = {(day, meal): {"total": 0, "by_kind": {}, "by_unit": [], "groups": []} for day in days for meal in meals}
+    bookings = MealBooking.objects.filter(date__in=list(days), meal__in=list(meals))
+    for row in bookings.values("date", "meal", "kind").annotate(n=Sum("count")).order_by():
+        counts = found[(row["date"], row["meal"])]
+        counts["by_kind"][row["kind"]] = row["n"]
+        counts["total"] += row["n"]
+    staff = bookings.filter(kind=MealBooking.Kind.STAFF).values("date", "meal", "unit__name").annotate(n=Sum("count"))
+    for row in staff.order_by("date", "meal", "unit__name"):
+        found[(row["date"], row["meal"])]["by_unit"].append({"unit__name": row["unit__name"], "n": row["n"]})
+    groups = bookings.exclude(kind=MealBooking.Kind.STAFF).values("date", "meal", "kind", "note", "count")
+    for row in groups.order_by("date", "meal", "kind", "note"):
+        found[(row["date"], row["meal"])]["groups"].append({"kind": row["kind"], "note": row["note"], "count": row["count"]})
+    return found
+
+
+def meal_totals(days) -> dict[tuple[datetime.date, str], int]:
+    """(day, meal) → people booked (the `total` of headcounts), in one query; absent when none."""
+    rows = MealBooking.objects.filter(date__in=list(days)).values("date", "meal").annotate(n=Sum("count")).order_by()
+    return {(row["date"], row["meal"]): row["n"] for row in rows}
 
 
 def monthly_meal_totals(year: int, month: int):
-    bookings = MealBooking.objects.filter(date__year=year, date__month=month)
+    # A date range, which the index on date serves (date__year/__month scan every booking).
+    first = datetime.date(year, month, 1)
+    next_first = datetime.date(year + month // 12, month % 12 + 1, 1)
+    bookings = MealBooking.objects.filter(date__gte=first, date__lt=next_first)
     by_person = list(bookings.filter(kind=MealBooking.Kind.STAFF).values("person__person__name", "unit__name").annotate(n=Sum("count")).order_by("unit__name", "person__person__name"))
     by_unit = list(bookings.values("unit__name", "kind").annotate(n=Sum("count")).order_by("unit__name", "kind"))
     return by_person, by_unit

@@ -469,12 +469,13 @@ def headcounts(request):
     """报餐统计: today's and tomorrow's numbers for the kitchen."""
     require(selectors.can_see_headcount(request.user), "只有食堂管理员和办公室可以查看报餐统计")
     today = timezone.localdate()
+    counts = services.headcounts([today, today + datetime.timedelta(days=1)])
     days = []
     for day in (today, today + datetime.timedelta(days=1)):
         meals = []
         for meal, label in Meal.choices:
             cutoff = services.meal_cutoff(day, meal)
-            meals.append({"meal": meal, "label": label, "counts": services.headcount(day, meal), "cutoff": cutoff,
+            meals.append({"meal": meal, "label": label, "counts": counts[(day, meal)], "cutoff": cutoff,
                           "closed": timezone.now() >= cutoff})
         days.append({"day": day, "title": "今天" if day == today else "明天", "meals": meals})
     return render(request, "logistics/headcounts.html", {"days": days, "kind_labels": dict(MealBooking.Kind.choices)})

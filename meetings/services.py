@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from logistics.services import BookingRefused, room_book, room_release
@@ -108,8 +108,18 @@ def defaults_ensure() -> None:
 
 
 def kind_rule(kind: str) -> KindRule:
-    rule = KindRule.objects.filter(kind=kind).first()
+    return rule_or_default(kind, KindRule.objects.filter(kind=kind).first())
+
+
+def rule_or_default(kind: str, rule: KindRule | None) -> KindRule:
+    """The kind's rule as kept (会议规则), or the statutory default if none is."""
     return rule or KindRule(kind=kind, **DEFAULT_RULES[kind])
+
+
+def rule_of(meeting: Meeting) -> KindRule:
+    """The meeting's kind rule: the one its page read once (selectors.meeting_get), else read now."""
+    rule = meeting.__dict__.get("_kind_rule")
+    return rule if rule is not None and rule.kind == meeting.kind else kind_rule(meeting.kind)
 
 
 # --- who may do what ---------------------------------------------------------------
@@ -281,7 +291,7 @@ def meeting_transition(*, meeting: Meeting, action: str, actor, comment: str = "
 
 def notice_deadline(meeting: Meeting) -> datetime.date:
     """The last day the notice may go out (7 days before a 常委会会议 by default)."""
-    rule = kind_rule(meeting.kind)
+    rule = rule_of(meeting)
     day = timezone.localtime(meeting.start).date()
     if rule.notice_working_days:
         return calendar.shift_working_days(day, -rule.notice_days)
@@ -371,7 +381,7 @@ def material_add(*, item: AgendaItem, actor, title: str, file) -> Material:
 
 def body_members(meeting: Meeting):
     """The voting members of the meeting's body on its date (vacancies excluded)."""
-    rule = kind_rule(meeting.kind)
+    rule = rule_of(meeting)
     day = timezone.localtime(meeting.start).date()
     person_ids = Membership.objects.on(day).filter(term=meeting.term, body=rule.body).values("person_id")
     return Person.objects.filter(pk__in=person_ids)
@@ -477,12 +487,12 @@ class Quorum:
 
 
 def quorum_status(meeting: Meeting) -> Quorum:
-    """Whether enough members of the body are present now (two queries)."""
-    rule = kind_rule(meeting.kind)
-    members = body_members(meeting)
-    total = members.count()
-    present = meeting.participants.filter(role=Role.ATTEND, signed_in_at__isnull=False, person__in=members).count()
-    return Quorum(total, threshold(rule.quorum, total), present, rule.get_quorum_display())
+    """Whether enough members of the body are present now (one query)."""
+    rule = rule_of(meeting)
+    signed_in = meeting.participants.filter(person=OuterRef("pk"), role=Role.ATTEND, signed_in_at__isnull=False)
+    counts = body_members(meeting).aggregate(total=Count("id"), present=Count("id", filter=Q(Exists(signed_in))))
+    total = counts["total"]
+    return Quorum(total, threshold(rule.quorum, total), counts["present"], rule.get_quorum_display())
 
 
 @transaction.atomic
@@ -505,7 +515,7 @@ def vote_record(*, item: AgendaItem, actor, yes: int, no: int, abstain: int, not
         raise TransitionRefused(f"票数合计{sum(counts)}超过全体组成人员数{quorum.members}")
     if yes + no + abstain + not_voting > quorum.present and quorum.present:
         raise TransitionRefused(f"票数合计{sum(counts)}超过出席人数{quorum.present}")
-    rule = kind_rule(meeting.kind)
+    rule = rule_of(meeting)
     required = threshold(rule.pass_rule, quorum.members)
     values = dict(yes=yes, no=no, abstain=abstain, not_voting=not_voting, members_total=quorum.members,
                   required=required, passed=yes >= required, recorded_by=actor)
@@ -668,8 +678,12 @@ def document_request(*, meeting: Meeting, doc_kind: str, actor):
     return document
 
 
-def attendance_rate(meeting: Meeting) -> float | None:
-    """到会率: members invited to attend who signed in."""
+def attendance_rate(meeting: Meeting, counts: dict | None = None) -> float | None:
+    """到会率: members invited to attend who signed in (from selectors.participant_counts
+    when the page has them already)."""
+    if counts is not None:
+        total, signed = counts["by_role"].get(Role.ATTEND, 0), counts["signed"].get(Role.ATTEND, 0)
+        return round(100 * signed / total, 1) if total else None
     invited = meeting.participants.filter(role=Role.ATTEND)
     total = invited.count()
     return round(100 * invited.filter(signed_in_at__isnull=False).count() / total, 1) if total else None

@@ -6,13 +6,12 @@ without a login: the invitee's unguessable token is the key.
 """
 
 import datetime
-import mimetypes
 import os
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,8 +52,10 @@ from meetings.models import (
 from meetings.services import WORKFLOW, ClashWarning
 from office.access import require
 from office.audit import history_for
+from office.concurrency import unchanged, versioned
 from office.models import Body, Term
 from office.pagination import paginate
+from office.uploads import stored_file_response
 from office.workflow import TransitionRefused, workflow_log_for
 from supervision.forms import user_label
 
@@ -86,15 +87,6 @@ def _first_error(form) -> str:
     return "请检查填写的内容"
 
 
-def _file_response(field, filename: str):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在") from None
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-
-
 def _quorum_context(meeting) -> dict:
     quorum = services.quorum_status(meeting)
     return {
@@ -104,9 +96,9 @@ def _quorum_context(meeting) -> dict:
     }
 
 
-def _rate(meeting):
+def _rate(meeting, counts=None):
     """到会率 once the meeting has begun (before it, 0% says nothing)."""
-    return services.attendance_rate(meeting) if meeting.state in HELD_STATES else None
+    return services.attendance_rate(meeting, counts) if meeting.state in HELD_STATES else None
 
 
 def _item(pk) -> AgendaItem:
@@ -164,11 +156,12 @@ def edit(request, pk):
     if meeting.state not in services.EDITABLE_STATES:
         messages.error(request, f"会议当前为“{meeting.get_state_display()}”，不能再修改")
         return redirect(_meeting_url(meeting))
-    form = MeetingForm(request.POST or None, meeting=meeting)
+    form = versioned(MeetingForm(request.POST or None, meeting=meeting), meeting)
     clashes = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(meeting=meeting, actor=request.user, **form.service_data())
+            with unchanged(form, meeting):
+                services.meeting_update(meeting=meeting, actor=request.user, **form.service_data())
         except ClashWarning as warning:
             clashes = warning.clashes
             form.offer_confirmation()
@@ -185,7 +178,7 @@ def edit(request, pk):
 
 def detail(request, pk):
     require(selectors.can_read(request.user), "请先登录")
-    return _detail(request, selectors.meeting_get(pk))
+    return _detail(request, selectors.meeting_page_get(pk))
 
 
 def _detail(request, meeting, *, bound=None, error: str = ""):
@@ -263,8 +256,8 @@ def _detail(request, meeting, *, bound=None, error: str = ""):
         "notice_deadline": services.notice_deadline(meeting),
         "notice_late": services.notice_late(meeting),
         **quorum,
-        "counts": selectors.participant_counts(meeting),
-        "rate": _rate(meeting),
+        "counts": (counts := selectors.participant_counts(meeting)),
+        "rate": _rate(meeting, counts),
         "agenda": agenda,
         "agenda_form": (bound.get("agenda") or AgendaItemForm(units=units)) if editable else None,
         "required_to_pass": required_to_pass,
@@ -327,10 +320,11 @@ def agenda_edit(request, pk):
     if meeting.state not in services.EDITABLE_STATES:
         messages.error(request, f"会议当前为“{meeting.get_state_display()}”，议程不能再修改")
         return redirect(_meeting_url(meeting, "agenda"))
-    form = AgendaItemForm(request.POST or None, units=selectors.active_units(), item=item)
+    form = versioned(AgendaItemForm(request.POST or None, units=selectors.active_units(), item=item), item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_update(item=item, actor=request.user, **form.service_data())
+            with unchanged(form, item):
+                services.agenda_update(item=item, actor=request.user, **form.service_data())
         except TransitionRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -387,7 +381,10 @@ def material_download(request, pk):
     """A meeting material, for every office login (the page lists them to all)."""
     require(selectors.can_read(request.user), "请先登录")
     material = get_object_or_404(Material, pk=pk)
-    return _file_response(material.file, os.path.basename(material.file.name))
+    # Downloaded under its title (the cleaned original name unless one was typed).
+    ext = os.path.splitext(material.file.name)[1].lower()
+    filename = material.title if material.title.lower().endswith(ext) else material.title + ext
+    return stored_file_response(material.file, filename)
 
 
 @require_POST
@@ -483,7 +480,7 @@ def document_download(request, pk):
     document = get_object_or_404(MeetingDocument.objects.select_related("meeting__term"), pk=pk)
     if document.status != MeetingDocument.Status.READY or not document.file:
         raise Http404("文书尚未生成")
-    return _file_response(document.file, f"{document.meeting.name}{document.get_doc_kind_display()}.pdf")
+    return stored_file_response(document.file, f"{document.meeting.name}{document.get_doc_kind_display()}.pdf")
 
 
 # --- participants -----------------------------------------------------------------------------
@@ -517,8 +514,8 @@ def _participants(request, meeting, *, bound=None, error: str = "", clashes=(), 
         "clashes": clashes,
         "clash_source": clash_source,
         "groups": list(groups.values()),
-        "counts": selectors.participant_counts(meeting),
-        "rate": _rate(meeting),
+        "counts": (counts := selectors.participant_counts(meeting)),
+        "rate": _rate(meeting, counts),
         **_quorum_context(meeting),
     }
     if editable:
@@ -535,7 +532,7 @@ def _participants(request, meeting, *, bound=None, error: str = "", clashes=(), 
             "search_form": search,
             "candidates_more": more,
             "invite_form": invite_form,
-            "body_label": Body(services.kind_rule(meeting.kind).body).label,
+            "body_label": Body(services.rule_of(meeting).body).label,
         })
     return render(request, "meetings/participants.html", context)
 
@@ -668,8 +665,8 @@ def sign_in_page(request, pk):
         "waiting_attend": sum(1 for p in waiting if p.role == Role.ATTEND),
         "waiting_nonvoting": sum(1 for p in waiting if p.role == Role.NONVOTING),
         "recent": selectors.recent_signed_in(meeting),
-        "counts": selectors.participant_counts(meeting),
-        "rate": _rate(meeting),
+        "counts": (counts := selectors.participant_counts(meeting)),
+        "rate": _rate(meeting, counts),
         **_quorum_context(meeting),
     }
     return render(request, "meetings/sign_in.html", context)

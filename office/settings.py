@@ -6,6 +6,7 @@ that `manage.py check --deploy` asks for and insists on real secrets.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "auditlog",
+    "axes",
     "office",
     "logistics",
     "supervision",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its Chinese page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "office.urls"
@@ -119,15 +123,33 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # First: refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    # ModelBackend, reading the user's person with the user (one query less on every page).
+    "office.auth_backends.PersonModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    # Ours only for its Chinese message (Django 5.2's zh_Hans lacks it).
+    {"NAME": "office.login_security.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair waits AXES_COOLOFF_MINUTES. Keyed on the pair so one
+# person typing badly cannot lock out everyone behind the same NAT, and guessing
+# at one account from many addresses is still slowed. Unlock early with
+# `manage.py axes_reset_username <username>`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # failures and lock-outs are still logged as warnings; successes are not news
+AXES_LOCKOUT_CALLABLE = "office.login_security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "office.login_security.client_ip"
+# Behind the TLS proxy REMOTE_ADDR is the proxy: trust this many proxies' X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "office:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -188,6 +210,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when Redis is down: fail fast, the
 # outbox row stays pending and the flush sweep sends it later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# A task taken by a worker that died is handed to another worker after this long
+# (Redis keeps it unacknowledged until then); longer than the slowest task.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -196,6 +221,10 @@ NIGHTLY_REPORT_TIME = env_time("NIGHTLY_REPORT_TIME", "20:00")
 END_OF_DAY_TIME = env_time("END_OF_DAY_TIME", "17:30")
 
 _flush_minutes = env_int("OUTBOX_FLUSH_MINUTES", 1)
+# Queued work still not done after this many minutes is queued again (Redis was down).
+OUTBOX_CATCH_UP_MINUTES = env_int("OUTBOX_CATCH_UP_MINUTES", 5)
+# A delivery claimed by a worker that never finished is claimed again after this long.
+OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
 _sweep_hour, _sweep_minute = env_time("SUPERVISION_SWEEP_TIME", "08:30")
 CELERY_BEAT_SCHEDULE = {
     # Evenings at NIGHTLY_REPORT_TIME: the 工作日报 to the director and leaders; every
@@ -218,6 +247,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=f"*/{_flush_minutes}"),
         "options": {"expires": _flush_minutes * 60 - 5},
     },
+    # Every 5 minutes: queue again the work queued while Redis was down (PDFs to make,
+    # 交办 and 会议 notices to send) that is still not done (office/jobs.py outboxes).
+    "outbox-catch-up": {
+        "task": "office.tasks.outbox_catch_up_task",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     # Mornings at 08:30, and again each working hour, so a morning missed while
     # Redis or the worker was down is caught up; reruns send nothing twice.
     "supervision-reminders": {
@@ -225,10 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=_sweep_minute, hour=f"{_sweep_hour}-17"),
         "options": {"expires": 50 * 60},
     },
-    # Working mornings at 08:35: 收文 due tomorrow, today or overdue (催办).
+    # Working mornings at 08:35: 收文 due tomorrow, today or overdue (催办); again each
+    # hour until 17:35 so a morning missed while Redis was down is caught up (once each).
     "documents-chase": {
         "task": "documents.tasks.incoming_chase_task",
-        "schedule": crontab(minute=35, hour=8),
+        "schedule": crontab(minute=35, hour="8-17"),
         "options": {"expires": 3600},
     },
     # Every 5 minutes: the kitchen's headcount sheet of each meal just past its cutoff.
@@ -237,10 +274,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
-    # Mornings at 08:20: insurance and inspection due in 30 or 7 days.
+    # Mornings at 08:20 (and hourly until 17:20, to catch up): insurance and inspection
+    # due in 30 or 7 days.
     "logistics-vehicle-papers": {
         "task": "logistics.tasks.vehicle_papers_sweep",
-        "schedule": crontab(minute=20, hour=8),
+        "schedule": crontab(minute=20, hour="8-17"),
         "options": {"expires": 3600},
     },
     # Evenings at 18:10: the day's events that may be mistakes, for the director.
@@ -255,10 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=END_OF_DAY_TIME[1], hour=END_OF_DAY_TIME[0]),
         "options": {"expires": 3600},
     },
-    # Working mornings at 08:40: meeting checklist tasks due tomorrow or today.
+    # Working mornings at 08:40 (and hourly until 17:40, to catch up): meeting checklist
+    # tasks due tomorrow or today.
     "meetings-checklist": {
         "task": "meetings.tasks.checklist_sweep_task",
-        "schedule": crontab(minute=40, hour=8),
+        "schedule": crontab(minute=40, hour="8-17"),
         "options": {"expires": 3600},
     },
     # The 1st of each month at 08:00: last month's 督办 通报 to the director and leaders.
@@ -333,6 +372,9 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when OFFICE_MODE=production")
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the database on every request: a per-process copy (cached_db with the
+# local-memory cache) would keep a logged-out or expired session alive in the other web processes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"

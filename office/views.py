@@ -102,9 +102,13 @@ def unit_list(request):
     return render(request, "office/unit_list.html", {"units": units})
 
 
-def people_import_view(request):
-    if not (request.user.has_perm("office.add_person") and request.user.has_perm("office.change_person")):
+def _require_importer(user) -> None:
+    if not (user.has_perm("office.add_person") and user.has_perm("office.change_person")):
         raise PermissionDenied("只有办公室主任和工作人员可以导入人员")
+
+
+def people_import_view(request):
+    _require_importer(request.user)
     report = None
     if request.method == "POST":
         form = PeopleImportForm(request.POST, request.FILES)
@@ -134,6 +138,7 @@ def people_import_view(request):
 
 def people_import_template(request):
     """An empty list with the right headers and one example row, for Excel."""
+    _require_importer(request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%90%8D%E5%8D%95%E6%A8%A1%E6%9D%BF.csv"
     response.write("\ufeff")  # BOM: Excel then reads the file as UTF-8

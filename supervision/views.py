@@ -6,20 +6,21 @@ Every item URL goes through selectors.item_get, so a liaison of another unit get
 
 import calendar as month_calendar
 import datetime
-import mimetypes
 import os
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from office.access import require
+from office.concurrency import unchanged, versioned
 from office.exports import csv_response, pdf_response, xlsx_response
 from office.pagination import paginate
 from office.text import chinese_date
+from office.uploads import stored_file_response
 from office.workflow import TransitionRefused
 from supervision import pdf, selectors, services
 from supervision.forms import (
@@ -60,7 +61,7 @@ def index(request):
     today = timezone.localdate()
     form = ItemFilterForm(request.GET or None)
     filters = form.filters()
-    page = paginate(request, selectors.item_list(request.user, filters, today), per_page=30)
+    page = paginate(request, selectors.item_register(request.user, filters, today), per_page=30)
     counts = selectors.light_counts(request.user, today)
     context = {
         "form": form,
@@ -155,11 +156,12 @@ def item_edit(request, pk):
     if not services.can_edit(request.user, item) and request.method != "POST":
         messages.error(request, f"{item.number}当前状态为“{item.get_state_display()}”，不能再修改；期限变更请走延期申请")
         return redirect(_item_url(item))
-    form = ItemForm(request.POST or None, instance=item, user=request.user)
+    form = versioned(ItemForm(request.POST or None, instance=item, user=request.user), item)
     if request.method == "POST" and form.is_valid():
         data, co_units = form.service_data()
         try:
-            services.item_update(item=item, actor=request.user, co_units=co_units, **data)
+            with unchanged(form, item):
+                services.item_update(item=item, actor=request.user, co_units=co_units, **data)
         except TransitionRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -325,13 +327,7 @@ def report_attachment(request, pk):
     report = selectors.report_get(request.user, pk)
     if not report.attachment:
         raise Http404("这份进展反馈没有附件")
-    filename = os.path.basename(report.attachment.name)
-    try:
-        handle = report.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件不存在") from None
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    return stored_file_response(report.attachment, os.path.basename(report.attachment.name), missing="附件文件不存在")
 
 
 def assignment_notice(request, pk):

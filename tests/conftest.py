@@ -40,6 +40,11 @@ def _member(username, role, unit, name, post, rank):
 
 @pytest.fixture
 def office(db):
+    return office_people()
+
+
+def office_people() -> Office:
+    """The office's people, for the `office` fixture and for data built once per module."""
     office_unit = UnitFactory(name="办公室", kind="office")
     unit_a = UnitFactory(name="财政经济工作委员会", short_name="财经工委")
     unit_b = UnitFactory(name="法制工作委员会", short_name="法制工委")

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from guardian.shortcuts import assign_perm
 
+from office.concurrency import VERSION_FIELD, version_token
 from office.models import Delivery, Membership, Message, Person, Unit
 from office.roles import ROLE_PERMISSIONS, Role, has_role
 from tests.factories import PersonFactory
@@ -43,7 +44,8 @@ def test_every_change_is_in_the_history_with_who_and_what(office):
     unit = Unit.objects.create(name="新设工委", short_name="新工委")
     response = client.post(
         f"/admin/office/unit/{unit.pk}/change/",
-        {"name": "新设工作委员会", "short_name": "新工委", "kind": "committee", "order": 5, "phone": "", "is_active": "on"},
+        {"name": "新设工作委员会", "short_name": "新工委", "kind": "committee", "order": 5, "phone": "", "is_active": "on",
+         VERSION_FIELD: version_token(unit)},
     )
     assert response.status_code == 302 and response["Location"] == "/admin/office/unit/", response
     entry = LogEntry.objects.get_for_object(unit).filter(action=LogEntry.Action.UPDATE).get()
@@ -66,3 +68,14 @@ def test_seed_demo_twice_does_not_duplicate(settings):
     for username in ("director", "leader", "staff", "liaison", "driver", "canteen", "duty"):
         user = Person.objects.get(user__username=username).user
         assert user.check_password("demo12345")
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (10, "十"), (16, "十六"), (105, "一百零五"), (110, "一百一十"), (999, "九百九十九"),
+    (1000, "一千"), (1005, "一千零五"), (1010, "一千零一十"), (2001, "二千零一"), (10010, "一万零一十"),
+])
+def test_counts_are_written_in_chinese_numerals_past_a_thousand(number, words):
+    # A busy term passes 999 主任办公会议; the meeting list must still name them.
+    from office.models import chinese_numeral
+
+    assert chinese_numeral(number) == words

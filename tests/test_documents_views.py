@@ -28,8 +28,10 @@ from documents.models import (
     SecretAccess,
 )
 from office import calendar
+from office.concurrency import version_token
 from office.roles import Role
 from supervision.models import SupervisionItem
+from tests import upload_samples
 from tests.factories import PersonFactory, UnitFactory, UserFactory
 
 
@@ -260,7 +262,7 @@ def incoming_post(**overrides):
 
 
 def test_staff_registers_with_several_files(office):
-    data = incoming_post(files=[SimpleUploadedFile("来文扫描件.pdf", b"%PDF-1.4 scan"), SimpleUploadedFile("附件.docx", b"word")])
+    data = incoming_post(files=[SimpleUploadedFile("来文扫描件.pdf", b"%PDF-1.4 scan"), SimpleUploadedFile("附件.docx", upload_samples.DOCX)])
     response = office.client_for(office.staff).post(reverse("documents:incoming_create"), data, follow=True)
     doc = IncomingDocument.objects.get()
     assert response.redirect_chain[-1][0].startswith(doc.get_absolute_url())
@@ -290,18 +292,19 @@ def test_only_the_office_registers(office, who):
 def test_staff_edits_and_uploads_while_not_archived(office):
     doc = handling(office)
     client = office.client_for(office.staff)
-    response = client.post(reverse("documents:incoming_edit", args=[doc.pk]), incoming_post(title="更正后的标题"), follow=True)
+    response = client.post(reverse("documents:incoming_edit", args=[doc.pk]),
+                           {**incoming_post(title="更正后的标题"), "record_version": version_token(fresh(doc))}, follow=True)
     assert fresh(doc).title == "更正后的标题" and "已保存" in html(response)
     response = client.post(reverse("documents:incoming_file_upload", args=[doc.pk]),
-                           {"upload-files": [SimpleUploadedFile("补充材料.pdf", b"%PDF")]}, follow=True)
+                           {"upload-files": [SimpleUploadedFile("补充材料.pdf", b"%PDF-1.4\n")]}, follow=True)
     assert "已上传 1 个文件" in html(response)
     assert doc.files.get().title == "补充材料.pdf"
     # Not the leader, not the liaison.
     for who in (office.leader, office.liaison_a):
         other = office.client_for(who)
         assert other.post(reverse("documents:incoming_edit", args=[doc.pk]), incoming_post(title="改")).status_code == 403
-        response = other.post(reverse("documents:incoming_file_upload", args=[doc.pk]), {"upload-files": [SimpleUploadedFile("x.pdf", b"x")]})
-        assert "您没有权限为这份公文上传文件" in html(response)
+        response = other.post(reverse("documents:incoming_file_upload", args=[doc.pk]), {"upload-files": [SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")]})
+        assert response.status_code == 403 and "您不能为这份公文上传文件" in html(response)
     assert fresh(doc).title == "更正后的标题" and doc.files.count() == 1
 
 
@@ -472,7 +475,7 @@ def test_archived_incoming_is_read_only_and_corrected_by_amendment(office):
     assert "已归档，不能再修改" in html(response)
     staff.post(reverse("documents:incoming_edit", args=[doc.pk]), incoming_post(title="偷改"))
     assert fresh(doc).title == "关于报送2026年预算执行情况的报告"
-    response = staff.post(reverse("documents:incoming_file_upload", args=[doc.pk]), {"upload-files": [SimpleUploadedFile("x.pdf", b"x")]})
+    response = staff.post(reverse("documents:incoming_file_upload", args=[doc.pk]), {"upload-files": [SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")]})
     assert not doc.files.exists()
     response = staff.post(reverse("documents:incoming_amend", args=[doc.pk]), {"amend-field": "from_number", "amend-new_value": "区财〔2026〕16号", "amend-reason": "登记时字号笔误"}, follow=True)
     assert "已记录更正" in html(response)
@@ -675,7 +678,8 @@ def test_edit_after_signing_goes_back_for_signature(office):
     response = staff.get(reverse("documents:outgoing_edit", args=[doc.pk]))
     assert "签发后修改须重新签发" in html(response)
     assert "签发后修改文稿须重新签发" in html(staff.get(doc.get_absolute_url()))
-    response = staff.post(reverse("documents:outgoing_edit", args=[doc.pk]), outgoing_post(title="修改后的标题"), follow=True)
+    response = staff.post(reverse("documents:outgoing_edit", args=[doc.pk]),
+                          {**outgoing_post(title="修改后的标题"), "record_version": version_token(fresh(doc))}, follow=True)
     changed = fresh(doc)
     assert changed.state == OutState.AWAITING_SIGNATURE and changed.signer is None and changed.title == "修改后的标题"
     assert "已退回“待签发”，须领导重新签发" in html(response)

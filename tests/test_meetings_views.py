@@ -28,6 +28,7 @@ from meetings.models import (
     State,
 )
 from office import calendar
+from office.concurrency import version_token
 from office.models import Body
 from office.roles import Role as OfficeRole
 from supervision.models import SupervisionItem
@@ -281,7 +282,7 @@ def test_edit_moves_the_meeting_and_refuses_after_opening(office, term, members,
     response = client.get(reverse("meetings:edit", args=[meeting.pk]))
     assert response.status_code == 200
     assert f'value="{at(14):%Y-%m-%dT%H:%M}"' in html(response)
-    data = form_data(term, room, members[1], days=21, subject="改期后的主题")
+    data = form_data(term, room, members[1], days=21, subject="改期后的主题", record_version=version_token(fresh(meeting)))
     response = client.post(reverse("meetings:edit", args=[meeting.pk]), data, follow=True)
     assert "已保存" in html(response)
     meeting = fresh(meeting)
@@ -394,7 +395,8 @@ def test_agenda_add_move_edit_remove(office, term, members, room):
 
     edit = reverse("meetings:agenda_edit", args=[first.pk])
     assert client.get(edit).status_code == 200
-    client.post(edit, {"agenda-title": "甲议题（修改）", "agenda-sponsor": "", "agenda-sponsor_text": "区人民政府", "agenda-reporter": "副区长"})
+    client.post(edit, {"agenda-title": "甲议题（修改）", "agenda-sponsor": "", "agenda-sponsor_text": "区人民政府", "agenda-reporter": "副区长",
+                       "agenda-record_version": version_token(AgendaItem.objects.get(pk=first.pk))})
     first.refresh_from_db()
     assert first.title == "甲议题（修改）" and first.sponsor is None and first.sponsor_text == "区人民政府" and not first.to_vote
 

@@ -315,7 +315,7 @@ def test_unreadable_upload_shows_chinese_error(import_setup):
     assert response.status_code == 200
     assert "无法识别的列：籍贯" in response.content.decode()
     response = client.post(URL, {"file": upload("名单.txt", b"whatever")})
-    assert "只支持 .xlsx 或 .csv 文件" in response.content.decode()
+    assert "“名单.txt”的格式不能上传，只能上传 Excel（.xlsx）或 CSV 文件" in response.content.decode()
     assert Person.objects.count() == before
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from office import calendar
+from office.concurrency import version_token
 from supervision import services
 from supervision.forms import ProgressForm
 from supervision.models import Extension, ProgressReport, State, SupervisionItem
@@ -213,7 +214,8 @@ def test_edit_registered_item(office):
     item = register(office, "原标题")
     client = office.client_for(office.staff)
     assert client.get(reverse("supervision:edit", args=[item.pk])).status_code == 200
-    response = client.post(reverse("supervision:edit", args=[item.pk]), item_post_data(office, title="新标题", co_units=[]))
+    response = client.post(reverse("supervision:edit", args=[item.pk]),
+                           {**item_post_data(office, title="新标题", co_units=[]), "record_version": version_token(fresh(item))})
     assert response.status_code == 302
     item = fresh(item)
     assert item.title == "新标题" and item.urgency == "urgent"
@@ -225,7 +227,8 @@ def test_edit_after_assignment_is_refused_with_the_services_message(office):
     client = office.client_for(office.staff)
     response = client.get(reverse("supervision:edit", args=[item.pk]), follow=True)
     assert "不能再修改" in html(response)
-    response = client.post(reverse("supervision:edit", args=[item.pk]), item_post_data(office, title="新标题"))
+    response = client.post(reverse("supervision:edit", args=[item.pk]),
+                           {**item_post_data(office, title="新标题"), "record_version": version_token(fresh(item))})
     assert response.status_code == 200
     assert "事项已交办，不能再修改" in html(response)
     assert fresh(item).title == "原标题"
@@ -304,7 +307,7 @@ def test_progress_report_refuses_bad_attachment_and_empty_text(office, monkeypat
     assert "只能上传" in html(response)
     monkeypatch.setattr(ProgressForm, "MAX_BYTES", 10)
     response = client.post(url, {"progress-text": "进展", "progress-attachment": SimpleUploadedFile("a.pdf", b"x" * 11)})
-    assert "附件不能超过 10 MB" in html(response)
+    assert "“a.pdf”太大了，每个文件不能超过 10 字节" in html(response)
     response = client.post(url, {"progress-text": "   "})
     assert response.status_code == 200
     assert not ProgressReport.objects.exists()
