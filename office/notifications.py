@@ -73,15 +73,6 @@ def channel_get(key: str) -> Channel | None:
 channel_register(EmailChannel())
 
 
-def wants_channel(user, key: str) -> bool:
-    """The person's own choice, within what the office requires (REQUIRED_CHANNELS)."""
-    from office.models import ChannelPreference
-
-    if key in settings.REQUIRED_CHANNELS:
-        return True
-    return not ChannelPreference.objects.filter(user=user, channel=key, enabled=False).exists()
-
-
 def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
 
