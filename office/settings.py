@@ -99,11 +99,19 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "office.form_renderer.OfficeFormRenderer"
 
 # Database: SQLite file by default; DATABASE_URL=postgres://… for PostgreSQL.
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # join_collapse_limit: a list page joins 6–9 tables (select_related), and trying
+        # every order took 13 ms of planning for 0.5 ms of work; groups of 4 take 1.5 ms.
+        # random_page_cost: the data sit in memory or on SSD, where an index lookup costs
+        # about what a sequential read does; at the default 4 PostgreSQL scanned all
+        # 60,000 督办 items to count one unit's co-handled ones (14 ms instead of 4).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c join_collapse_limit=4 -c random_page_cost=1.1"
 else:
     DATABASES = {
         "default": {

@@ -117,3 +117,17 @@ def test_production_login_sets_secure_cookies_and_hsts(settings, tmp_path):
     assert hsts == "max-age=31536000; includeSubDomains; preload"
     assert seen["cookies"]["sessionid"] == {"secure": True, "httponly": True}
     assert seen["cookies"]["csrftoken"]["secure"] is True
+
+
+@pytest.mark.services
+def test_postgresql_connections_plan_for_data_in_memory(postgres_server):
+    """Every connection to PostgreSQL carries the planner settings of office/settings.py
+    (read back from a real server, not from the settings dict)."""
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    for name in ('join_collapse_limit', 'random_page_cost'):\n"
+        "        cursor.execute('SHOW ' + name); print(cursor.fetchone()[0])\n"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, DATABASE_URL=postgres_server.url, CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+    assert result.stdout.split() == ["4", "1.1"], result.stderr
