@@ -51,7 +51,9 @@ def incoming_visible_to(user) -> QuerySet:
     return _incoming_reachable(user).filter(Q(secrecy="") | _incoming_granted(user))
 
 
-def outgoing_visible_to(user) -> QuerySet:
+def _outgoing_reachable(user) -> QuerySet:
+    """The 发文 the user's role reaches, before the secrecy check: office and leaders
+    every one, a liaison their unit's drafts and those it is asked to countersign."""
     if not has_role(user, *READERS):
         return OutgoingDocument.objects.none()
     documents = OutgoingDocument.objects.all()
@@ -61,7 +63,20 @@ def outgoing_visible_to(user) -> QuerySet:
             return OutgoingDocument.objects.none()
         asked = Countersign.objects.filter(document=OuterRef("pk"), unit_id=unit_id)
         documents = documents.filter(Q(drafting_unit_id=unit_id) | Q(drafter=user) | Exists(asked))
-    return documents.filter(Q(secrecy="") | Exists(_granted(OutgoingGrant, user, OUT_VIEW.split(".")[1])))
+    return documents
+
+
+def outgoing_visible_to(user) -> QuerySet:
+    return _outgoing_reachable(user).filter(Q(secrecy="") | Exists(_granted(OutgoingGrant, user, OUT_VIEW.split(".")[1])))
+
+
+def _split_count(documents: QuerySet, grant_model, codename: str, user) -> int:
+    """documents.count() of the ones the user may see, as two cheap counts: the non-secret
+    ones (the secrecy index serves it) plus the secret ones granted to the user (few) —
+    rather than one count testing "non-secret or granted" on every row. IN (the user's
+    grants) is one lookup table; a correlated EXISTS would walk them again for every row."""
+    granted_ids = grant_model.objects.filter(user=user, permission__codename=codename).values("content_object_id")
+    return documents.filter(secrecy="").count() + documents.exclude(secrecy="").filter(pk__in=granted_ids).count()
 
 
 def incoming_get(user, pk, log_access=True) -> IncomingDocument:
@@ -224,14 +239,8 @@ def incoming_list(user, filters: IncomingFilters, today: datetime.date) -> Query
 
 
 def incoming_list_count(user, filters: IncomingFilters, today: datetime.date) -> int:
-    """incoming_list(...).count(), as two cheap counts: the non-secret ones (the secrecy
-    index serves it) plus the secret ones granted to the user (few) — rather than one
-    count testing "non-secret or granted" on every row."""
-    documents = _incoming_filtered(_incoming_reachable(user), filters, today)
-    # IN (the user's grants) is one lookup table; a correlated EXISTS would walk the
-    # user's grants again for every secret row.
-    granted_ids = IncomingGrant.objects.filter(user=user, permission__codename=IN_VIEW.split(".")[1]).values("content_object_id")
-    return documents.filter(secrecy="").count() + documents.exclude(secrecy="").filter(pk__in=granted_ids).count()
+    """incoming_list(...).count(), cheaply."""
+    return _split_count(_incoming_filtered(_incoming_reachable(user), filters, today), IncomingGrant, IN_VIEW.split(".")[1], user)
 
 
 def _incoming_filtered(documents: QuerySet, filters: IncomingFilters, today: datetime.date) -> QuerySet:
@@ -253,7 +262,16 @@ def _incoming_filtered(documents: QuerySet, filters: IncomingFilters, today: dat
 
 def outgoing_list(user, filters: OutgoingFilters) -> QuerySet:
     """发文登记簿: the user's visible 发文, filtered, newest draft first."""
-    documents = outgoing_visible_to(user)
+    documents = _outgoing_filtered(outgoing_visible_to(user), filters)
+    return documents.select_related("drafting_unit", "drafter__person", "signer__person").order_by("-created_at", "-id")
+
+
+def outgoing_list_count(user, filters: OutgoingFilters) -> int:
+    """outgoing_list(...).count(), cheaply."""
+    return _split_count(_outgoing_filtered(_outgoing_reachable(user), filters), OutgoingGrant, OUT_VIEW.split(".")[1], user)
+
+
+def _outgoing_filtered(documents: QuerySet, filters: OutgoingFilters) -> QuerySet:
     if filters.q:
         documents = search_outgoing(documents, filters.q)
     if filters.state:
@@ -265,7 +283,7 @@ def outgoing_list(user, filters: OutgoingFilters) -> QuerySet:
         documents = documents.filter(created_at__gte=day_start(filters.drafted_from))
     if filters.drafted_to:
         documents = documents.filter(created_at__lt=day_start(filters.drafted_to + datetime.timedelta(days=1)))
-    return documents.select_related("drafting_unit", "drafter__person", "signer__person").order_by("-created_at", "-id")
+    return documents
 
 
 def secret_ids(documents: QuerySet) -> list[int]:

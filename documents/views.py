@@ -185,7 +185,9 @@ def outgoing_list(request):
     """发文登记簿."""
     _require_registers(request.user)
     form = doc_forms.OutgoingFilterForm(request.GET or None)
-    page = paginate(request, selectors.outgoing_list(request.user, form.filters()), per_page=30)
+    filters = form.filters()
+    page = paginate(request, selectors.outgoing_list(request.user, filters), per_page=30,
+                    count=lambda: selectors.outgoing_list_count(request.user, filters))
     return render(request, "documents/outgoing_list.html", {"form": form, "page": page, "filtered": form.active})
 
 

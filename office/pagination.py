@@ -26,19 +26,22 @@ class Concatenated:
     """Ordered querysets read as one list, the first's rows before the second's: a page
     that an index serves part by part, where one ORDER BY over the whole would sort
     every row. Each part must already be in its order; a page reads only the parts it
-    spans, and the total is the sum of the parts' counts."""
+    spans, and the total is the sum of the parts' counts. The last part is never counted
+    to read a page, so a paginator given a cheaper total (paginate's count) skips it."""
 
     ordered = True
 
     def __init__(self, *parts):
         self.parts = parts
+        self._sizes = {}
 
-    @cached_property
-    def _counts(self) -> list[int]:
-        return [part.count() for part in self.parts]
+    def _size(self, index: int) -> int:
+        if index not in self._sizes:
+            self._sizes[index] = self.parts[index].count()
+        return self._sizes[index]
 
     def count(self) -> int:
-        return sum(self._counts)
+        return sum(self._size(index) for index in range(len(self.parts)))
 
     def __len__(self) -> int:
         return self.count()
@@ -49,9 +52,13 @@ class Concatenated:
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         rows = []
         offset = 0
-        for part, size in zip(self.parts, self._counts):
+        for index, part in enumerate(self.parts):
             if stop <= offset:
                 break
+            if index == len(self.parts) - 1:  # the rest, however many there are
+                rows.extend(part[max(start - offset, 0) : stop - offset])
+                break
+            size = self._size(index)
             if start < offset + size:
                 rows.extend(part[max(start - offset, 0) : min(stop - offset, size)])
             offset += size

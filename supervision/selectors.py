@@ -15,18 +15,24 @@ from supervision.models import OPEN_STATES, Extension, Light, Satisfaction, Stat
 from supervision.services import light_bounds
 
 
+def _liaison_unit_id(user) -> int | None:
+    """The unit whose items a liaison sees; None for the office and leaders (who see every
+    item) and for anyone else (who sees none)."""
+    if has_role(user, Role.DIRECTOR, Role.STAFF, Role.LEADER) or not has_role(user, Role.LIAISON):
+        return None
+    return user_unit_id(user)
+
+
 def items_visible_to(user) -> QuerySet:
     """The office and leaders see every item; a liaison only their unit's (lead or co-unit)."""
     items = SupervisionItem.objects.all()
     if has_role(user, Role.DIRECTOR, Role.STAFF, Role.LEADER):
         return items
-    if has_role(user, Role.LIAISON):
-        unit_id = user_unit_id(user)
-        if unit_id is None:
-            return items.none()
-        co_unit = SupervisionItem.co_units.through.objects.filter(supervisionitem_id=OuterRef("pk"), unit_id=unit_id)
-        return items.filter(Q(lead_unit_id=unit_id) | Exists(co_unit))
-    return items.none()
+    unit_id = _liaison_unit_id(user)
+    if unit_id is None:
+        return items.none()
+    co_unit = SupervisionItem.co_units.through.objects.filter(supervisionitem_id=OuterRef("pk"), unit_id=unit_id)
+    return items.filter(Q(lead_unit_id=unit_id) | Exists(co_unit))
 
 
 def can_see_register(user) -> bool:
@@ -75,7 +81,26 @@ class ItemFilters:
 
 
 def item_list(user, filters: ItemFilters, today: datetime.date) -> QuerySet:
-    items = with_light(items_visible_to(user), today)
+    items = _item_filtered(with_light(items_visible_to(user), today), filters)
+    # The register's order: open items red, yellow, then by deadline; then 已报结
+    # (awaiting 销号), 已挂号 (awaiting 交办), and 已销号 newest first.
+    rank = Case(
+        When(state__in=OPEN_STATES, light_code=Light.RED, then=Value(0)),
+        When(state__in=OPEN_STATES, light_code=Light.YELLOW, then=Value(1)),
+        When(state__in=OPEN_STATES, then=Value(2)),
+        When(state=State.REPORTED, then=Value(3)),
+        When(state=State.REGISTERED, then=Value(4)),
+        default=Value(5),
+    )
+    deadline = Case(When(state=State.CLOSED, then=Value(None)), default=F("deadline"), output_field=DateField())
+    return (
+        items.select_related("lead_unit", "leader__person", "supervisor__person")
+        .prefetch_related("co_units")
+        .order_by(rank, deadline.asc(nulls_last=True), "-year", "-serial")
+    )
+
+
+def _item_filtered(items: QuerySet, filters: ItemFilters) -> QuerySet:
     if filters.q:
         words = filters.q.strip()
         number_match = _parse_number(words)
@@ -100,22 +125,7 @@ def item_list(user, filters: ItemFilters, today: datetime.date) -> QuerySet:
         items = items.filter(assigned_on__gte=filters.assigned_from)
     if filters.assigned_to:
         items = items.filter(assigned_on__lte=filters.assigned_to)
-    # The register's order: open items red, yellow, then by deadline; then 已报结
-    # (awaiting 销号), 已挂号 (awaiting 交办), and 已销号 newest first.
-    rank = Case(
-        When(state__in=OPEN_STATES, light_code=Light.RED, then=Value(0)),
-        When(state__in=OPEN_STATES, light_code=Light.YELLOW, then=Value(1)),
-        When(state__in=OPEN_STATES, then=Value(2)),
-        When(state=State.REPORTED, then=Value(3)),
-        When(state=State.REGISTERED, then=Value(4)),
-        default=Value(5),
-    )
-    deadline = Case(When(state=State.CLOSED, then=Value(None)), default=F("deadline"), output_field=DateField())
-    return (
-        items.select_related("lead_unit", "leader__person", "supervisor__person")
-        .prefetch_related("co_units")
-        .order_by(rank, deadline.asc(nulls_last=True), "-year", "-serial")
-    )
+    return items
 
 
 def item_register(user, filters: ItemFilters, today: datetime.date) -> Concatenated:
@@ -127,6 +137,18 @@ def item_register(user, filters: ItemFilters, today: datetime.date) -> Concatena
     not_closed = [state for state in State.values if state != State.CLOSED]
     closed = items.filter(state=State.CLOSED).order_by("-year", "-serial")
     return Concatenated(items.filter(state__in=not_closed), closed.none() if filters.light else closed)
+
+
+def item_register_count(user, filters: ItemFilters, today: datetime.date) -> int:
+    """item_register(...).count(), cheaply: a liaison's items counted as their unit's lead
+    items plus the ones it only co-handles — two index lookups, rather than testing "lead
+    or co-unit" on every item of ten years. (A light filter leaves out 已销号 items in both.)"""
+    unit_id = _liaison_unit_id(user)
+    if unit_id is None:
+        return item_list(user, filters, today).count()
+    items = _item_filtered(with_light(SupervisionItem.objects.all(), today), filters)
+    co_handled = SupervisionItem.co_units.through.objects.filter(unit_id=unit_id).values("supervisionitem_id")
+    return items.filter(lead_unit_id=unit_id).count() + items.exclude(lead_unit_id=unit_id).filter(pk__in=co_handled).count()
 
 
 def _parse_number(text: str):

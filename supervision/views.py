@@ -61,7 +61,8 @@ def index(request):
     today = timezone.localdate()
     form = ItemFilterForm(request.GET or None)
     filters = form.filters()
-    page = paginate(request, selectors.item_register(request.user, filters, today), per_page=30)
+    page = paginate(request, selectors.item_register(request.user, filters, today), per_page=30,
+                    count=lambda: selectors.item_register_count(request.user, filters, today))
     counts = selectors.light_counts(request.user, today)
     context = {
         "form": form,

@@ -375,3 +375,26 @@ def test_the_page_takes_a_constant_number_of_queries(office):
     many_queries, response = queries_for_page(office)
     assert response.content.decode().count('name="key"') == 18
     assert many_queries == few_queries
+
+
+def test_a_long_queue_is_paged_and_a_decision_returns_to_its_page(office):
+    """35 trips waiting on the leader: 30 on the first page, 5 on the second, oldest first;
+    deciding one on page 2 comes back to page 2, a refused one re-shows page 2 with its error."""
+    trips = [trip(office, days=2 + n) for n in range(35)]
+    client = office.client_for(office.leader)
+    first = client.get(URL)
+    assert first.content.decode().count('name="key"') == 30 and "35项" in first.content.decode()
+    assert "第 1 / 2 页，共 35 条" in first.content.decode()
+    second = client.get(URL, {"page": 2}).content.decode()
+    on_second = [key for key in (f"logistics-trip:{t.pk}" for t in trips) if f'value="{key}"' in second]
+    assert on_second == [f"logistics-trip:{t.pk}" for t in trips[30:]]
+
+    response = post(office, office.leader, on_second[0], "approve", page="2")
+    assert response.status_code == 302 and response.url == URL + "?page=2"
+    assert Trip.objects.get(pk=trips[30].pk).state == TripState.APPROVED
+
+    refused = post(office, office.leader, on_second[1], "return", page="1")  # no comment: refused
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "第 2 / 2 页" in page and f'value="{on_second[1]}"' in page
+    assert 'href="/approvals/?page=1"' in page  # the page links lead back to the queue, not the POST URL
+    assert Trip.objects.get(pk=trips[31].pk).state == TripState.REQUESTED

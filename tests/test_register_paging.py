@@ -1,24 +1,26 @@
 """The two big registers page with cheap queries (issue 9) and still show exactly what the
-plain queryset shows: the 督办台账 split into not-yet-销号 and 已销号 parts, the 收文登记簿
-counted as non-secret plus granted secret."""
+plain queryset shows: the 督办台账 split into not-yet-销号 and 已销号 parts, the 收文 and
+发文 registers counted as non-secret plus granted secret."""
 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from documents import services as doc_services
-from documents.forms import IncomingFilterForm
+from documents.forms import IncomingFilterForm, OutgoingFilterForm
 from documents.models import IncomingDocument
-from documents.selectors import incoming_list, incoming_list_count
+from documents.selectors import incoming_list, incoming_list_count, outgoing_list, outgoing_list_count
 from office import calendar
 from office.pagination import Concatenated, paginate
 from supervision import services
 from supervision.forms import ItemFilterForm
 from supervision.models import State
-from supervision.selectors import item_list, item_register
+from supervision.selectors import item_list, item_register, item_register_count
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +98,31 @@ def test_supervision_pages_match_the_plain_queryset_across_the_open_closed_bound
         assert [row.pk for row in split[start : start + 4]] == plain[start : start + 4]
 
 
+@pytest.mark.parametrize("data", [{}, {"state": State.CLOSED}, {"light": "red"}, {"light": "green"}, {"q": "事项"}, {"unit": "b"}])
+@pytest.mark.parametrize("who", ["director", "leader", "liaison_a", "liaison_b", "driver"])
+def test_supervision_count_equals_the_plain_count_for_everyone(office, register_of_every_state, who, data):
+    if data.get("unit"):
+        data = {"unit": office.unit_b.pk}
+    user = getattr(office, who)
+    filters = ItemFilterForm(data or None).filters()
+    assert item_register_count(user, filters, today()) == item_list(user, filters, today()).count()
+
+
+def test_a_liaisons_page_never_counts_lead_or_co_unit_row_by_row(office, register_of_every_state):
+    """The paginator takes the split total, and reading the page counts only the open part:
+    no COUNT tests "lead unit or co-unit" (the EXISTS) on every item."""
+    client = office.client_for(office.liaison_a)
+    client.get(reverse("supervision:index"))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("supervision:index"))
+    visible = item_list(office.liaison_a, ItemFilterForm(None).filters(), today()).count()
+    # unit A leads 3 open items and 1 reported, co-handles 正常事项乙, and led 4 now 已销号
+    assert response.context["page"].paginator.count == visible == 9
+    assert len(response.context["page"].object_list) == 9
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"] and "supervision_supervisionitem" in query["sql"]]
+    assert counts and not [sql for sql in counts if "EXISTS" in sql and "closed" in sql]
+
+
 def test_supervision_register_page_shows_open_items_before_closed_ones(office, register_of_every_state):
     response = office.client_for(office.director).get(reverse("supervision:index"))
     titles = [item.title for item in response.context["page"]]
@@ -161,3 +188,45 @@ def test_incoming_register_total_counts_granted_secret_documents_only(office):
     staff_page = office.client_for(office.staff).get(reverse("documents:incoming_list")).context["page"]
     assert (director_page.paginator.count, leader_page.paginator.count, staff_page.paginator.count) == (4, 3, 5)
     assert len(director_page.object_list) == 4
+
+
+# --- 发文登记簿: the same cheap count ------------------------------------------------------------------
+
+
+def outgoing(office, n, *, secret=False, actor=None):
+    data = dict(title=f"关于召开会议的通知{n}", main_to="各专门委员会", body="请准时参加。", issuer="区人大常委会办公室",
+                signature="区人大常委会办公室", prefix="区人大办")
+    if secret:
+        data.update(secrecy="secret", secrecy_term="10年", title=f"涉密发文{n}")
+    return doc_services.outgoing_draft(actor=actor or office.staff, **data)
+
+
+@pytest.mark.parametrize("data", [{}, {"secrecy": "plain"}, {"secrecy": "classified"}, {"q": "涉密"}])
+@pytest.mark.parametrize("who", ["director", "staff", "leader", "liaison_a", "liaison_b", "driver"])
+def test_outgoing_count_equals_the_plain_count_for_everyone(office, who, data):
+    for n in range(1, 4):
+        outgoing(office, n)
+    outgoing(office, 4, actor=office.liaison_a)
+    secrets = [outgoing(office, n, secret=True) for n in range(5, 8)]
+    secrets.append(outgoing(office, 8, secret=True, actor=office.liaison_a))
+    doc_services.grant(secrets[0], [office.leader, office.liaison_b], office.staff)
+    user = getattr(office, who)
+    form = OutgoingFilterForm(data or None)
+    form.is_valid()
+    filters = form.filters()
+    expected = outgoing_list(user, filters).count()
+    assert outgoing_list_count(user, filters) == expected
+    if who == "director":  # granted the committee's secret draft, not the staff's
+        assert expected == {"": 5, "plain": 4, "classified": 1, "涉密": 1}[data.get("secrecy", data.get("q", ""))]
+
+
+def test_outgoing_register_total_is_the_split_count(office):
+    for n in range(1, 3):
+        outgoing(office, n)
+    secret = outgoing(office, 3, secret=True)
+    outgoing(office, 4, secret=True)
+    doc_services.grant(secret, [office.leader], office.staff)
+    leader_page = office.client_for(office.leader).get(reverse("documents:outgoing_list")).context["page"]
+    staff_page = office.client_for(office.staff).get(reverse("documents:outgoing_list")).context["page"]
+    assert (leader_page.paginator.count, staff_page.paginator.count) == (3, 4)
+    assert len(leader_page.object_list) == 3
