@@ -1,29 +1,18 @@
-"""办事 in 待我审批: trips requested that this user may approve (services.can_approve)."""
+"""办事 in 待我审批: trips requested that this user may approve (selectors.trips_to_approve)."""
 
-from django.conf import settings
 from django.utils import timezone
 
-from logistics import services
-from logistics.models import Trip, TripState
+from logistics import selectors, services
+from logistics.models import Trip
 from office.approvals import Approval, approval_provider, key_pk
-from office.roles import Role, has_role
 from office.workflow import TransitionRefused
 
 
 @approval_provider("logistics-trip")
 class TripApprovals:
     def items(self, user):
-        trips = Trip.objects.filter(state=TripState.REQUESTED).select_related("unit")
-        if has_role(user, Role.LEADER):
-            pass  # a leader approves every trip
-        elif has_role(user, Role.DIRECTOR):
-            trips = trips.filter(distance_km__lte=settings.TRIP_LEADER_APPROVAL_KM)  # the rest go to a leader
-        else:
-            return []
         found = []
-        for trip in trips.order_by("created_at", "pk"):
-            if not services.can_approve(user, trip):  # the services' rule has the last word
-                continue
+        for trip in selectors.trips_to_approve(user).select_related(None).select_related("unit").order_by("created_at", "pk"):
             start = timezone.localtime(trip.start)
             found.append(Approval(
                 kind="用车",

@@ -5,9 +5,10 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from logistics.models import (
@@ -87,11 +88,15 @@ def trip_get(pk: int):
     return _trips().get(pk=pk)
 
 
-def trips_to_approve(user):
-    """待我审批: requests this user may decide (the rule itself is services.can_approve)."""
-    from logistics.services import can_approve
-
-    return [trip for trip in _trips().filter(state=TripState.REQUESTED).order_by("start") if can_approve(user, trip)]
+def trips_to_approve(user) -> QuerySet:
+    """待我审批: requests this user may decide, soonest first — services.can_approve in SQL
+    (a leader decides every trip, the director those short enough for him)."""
+    trips = _trips().filter(state=TripState.REQUESTED).order_by("start", "id")
+    if has_role(user, Role.LEADER):
+        return trips
+    if has_role(user, Role.DIRECTOR):
+        return trips.filter(distance_km__lte=settings.TRIP_LEADER_APPROVAL_KM)
+    return trips.none()
 
 
 def driver_trips(driver, today: datetime.date):

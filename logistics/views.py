@@ -89,12 +89,15 @@ def index(request):
         "is_driver": has_role(user, Role.DRIVER),
         "can_see_headcount": selectors.can_see_headcount(user),
         "can_see_fleet": selectors.can_see_fleet(user),
-        "to_approve": len(selectors.trips_to_approve(user)) if has_role(user, Role.DIRECTOR, Role.LEADER) else 0,
+        "to_approve": selectors.trips_to_approve(user).count(),
     }
     return render(request, "logistics/index.html", context)
 
 
 # --- 用车 -----------------------------------------------------------------------------------
+
+
+TO_APPROVE_SHOWN = 10
 
 
 def trips(request):
@@ -103,12 +106,18 @@ def trips(request):
     everyone = selectors.can_see_all_trips(user)
     form = TripFilterForm(request.GET or None)
     filters = form.filters()
+    # The soonest few requests waiting on this user; the whole queue is on 待我审批.
+    waiting = selectors.trips_to_approve(user)
+    to_approve = list(waiting[:TO_APPROVE_SHOWN])
+    to_approve_count = waiting.count() if len(to_approve) == TO_APPROVE_SHOWN else len(to_approve)
     context = {
         "form": form,
         "everyone": everyone,
         "filtered": any(value for value in vars(filters).values()),
         "mine": selectors.trip_list(user, mine=True)[:10],
-        "to_approve": selectors.trips_to_approve(user) if has_role(user, Role.DIRECTOR, Role.LEADER) else [],
+        "to_approve": to_approve,
+        "to_approve_count": to_approve_count,
+        "to_approve_more": to_approve_count - len(to_approve),
         "page": paginate(request, selectors.trip_list(user, filters), per_page=30) if everyone else None,
         "is_dispatcher": services.is_dispatcher(user),
     }

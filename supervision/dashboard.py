@@ -4,7 +4,7 @@ flow and each unit's on-time rate — a fixed number of grouped queries."""
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from office.charts import bar_chart, line_chart
@@ -24,36 +24,44 @@ def _register(**params) -> str:
 def week_flow(user, today: datetime.date, weeks: int = WEEKS) -> tuple[list[dict], dict[str, int]]:
     """Per week (Monday to Sunday), the last `weeks` weeks: items assigned, closed
     (销号), and overdue at the week's end; and the items per light today (as
-    selectors.light_counts) — one aggregate query."""
+    selectors.light_counts) — from one query's rows, counted here: as 39 filtered
+    COUNTs the ORM took 13 ms to write a query PostgreSQL ran in 2."""
     this_monday = today - datetime.timedelta(days=today.weekday())
     mondays = [this_monday - datetime.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
-    aggregates = {}
-    for i, monday in enumerate(mondays):
-        end = monday + datetime.timedelta(days=7)
-        # The overdue line: at the end of the week (today for this week).
-        at = min(end - datetime.timedelta(days=1), today)
-        aggregates[f"opened_{i}"] = Count("id", filter=Q(assigned_on__gte=monday, assigned_on__lt=end))
-        aggregates[f"closed_{i}"] = Count("id", filter=Q(closed_on__gte=monday, closed_on__lt=end))
-        aggregates[f"overdue_{i}"] = Count(
-            "id",
-            filter=Q(assigned_on__lte=at, deadline__lt=at)
-            & ~Q(state=State.REGISTERED)
-            & (Q(reported_on__isnull=True) | Q(reported_on__gt=at)),
-        )
-    for light in Light.values:
-        aggregates[f"light_{light}"] = Count("id", filter=Q(light_code=light))
+    # The overdue line: at the end of each week (today for this week).
+    week_ends = [min(monday + datetime.timedelta(days=6), today) for monday in mondays]
+    flow = [{"monday": monday, "opened": 0, "closed": 0, "overdue": 0} for monday in mondays]
+    lights = dict.fromkeys(Light.values, 0)
+
+    def week_of(day):
+        index = (day - mondays[0]).days // 7 if day is not None and day >= mondays[0] else -1
+        return index if index < weeks else -1
+
     # Only the rows a figure above can count, found through the indexes on assigned_on
     # and closed_on instead of scanning ten years of 销号 items: items not yet closed
     # (closed_on is set by 销号 alone, and 销号 is final), assigned or closed in the weeks
     # shown; a closed item overdue in a week shown was reported after its end, so closed
     # (after the report) within the weeks shown too.
     may_count = Q(closed_on__isnull=True) | Q(assigned_on__gte=mondays[0]) | Q(closed_on__gte=mondays[0])
-    totals = with_light(items_visible_to(user), today).filter(may_count).aggregate(**aggregates)
-    flow = [
-        {"monday": monday, "opened": totals[f"opened_{i}"], "closed": totals[f"closed_{i}"], "overdue": totals[f"overdue_{i}"]}
-        for i, monday in enumerate(mondays)
-    ]
-    return flow, {light: totals[f"light_{light}"] for light in Light.values}
+    rows = (
+        with_light(items_visible_to(user), today)
+        .filter(may_count)
+        .order_by()  # no ORDER BY: SQLite would walk the number index through every item for it
+        .values_list("assigned_on", "closed_on", "deadline", "reported_on", "state", "light_code")
+    )
+    for assigned_on, closed_on, deadline, reported_on, state, light in rows:
+        if light in lights:
+            lights[light] += 1
+        if (week := week_of(assigned_on)) >= 0:
+            flow[week]["opened"] += 1
+        if (week := week_of(closed_on)) >= 0:
+            flow[week]["closed"] += 1
+        if state == State.REGISTERED or assigned_on is None or deadline is None:
+            continue
+        for week, at in enumerate(week_ends):
+            if assigned_on <= at and deadline < at and (reported_on is None or reported_on > at):
+                flow[week]["overdue"] += 1
+    return flow, lights
 
 
 @dashboard_section(30)

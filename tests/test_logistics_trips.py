@@ -19,7 +19,9 @@ from logistics.models import (
     Vehicle,
     VehicleBooking,
 )
+from logistics.selectors import trips_to_approve
 from logistics.services import (
+    can_approve,
     monthly_trip_totals,
     reception_create,
     trip_cancel,
@@ -162,6 +164,19 @@ def test_the_limit_is_a_setting(office, settings):
     with pytest.raises(TransitionRefused, match="^往返40公里的用车须由领导审批$"):
         trip_decide(trip=request(office.liaison_a, distance_km=40), actor=office.director, approve=True)
     assert trip_decide(trip=request(office.liaison_a, distance_km=30), actor=office.director, approve=True).state == TripState.APPROVED
+
+
+@pytest.mark.parametrize("who", ["director", "leader", "staff", "liaison_a", "driver", "canteen"])
+def test_the_queue_to_approve_is_exactly_what_the_user_may_decide(office, settings, who):
+    """selectors.trips_to_approve (the 用车 page, 办事 home and 待我审批) is can_approve in SQL."""
+    settings.TRIP_LEADER_APPROVAL_KM = 60
+    trips = [request(office.liaison_a, distance_km=km, start=at(9, day=next_day(n + 1)), end=at(11, day=next_day(n + 1)))
+             for n, km in enumerate((20, 60, 61, 300))]
+    trip_decide(trip=request(office.liaison_a, distance_km=10), actor=office.leader, approve=True)  # decided: in no queue
+    user = getattr(office, who)
+    expected = [trip.pk for trip in trips if can_approve(user, trip)]
+    assert list(trips_to_approve(user).values_list("pk", flat=True)) == expected
+    assert len(expected) == {"director": 2, "leader": 4}.get(who, 0)
 
 
 @pytest.mark.parametrize("who", ["staff", "liaison_a", "driver", "canteen"])
