@@ -107,15 +107,21 @@ class _Lists:
 
     def people(self):
         """Everyone who may read documents: office, leaders, liaisons."""
-        return self._once("people", lambda: list(
-            get_user_model().objects.filter(is_active=True, groups__name__in=selectors.READERS)
-            .select_related("person__unit").distinct().order_by("person__protocol_rank", "id")))
+        return self._once("people", lambda: self._people(selectors.READERS))
 
     def office_people(self):
         """Those a secret document may be granted to here (units are granted when assigned)."""
-        return self._once("office_people", lambda: list(
-            get_user_model().objects.filter(is_active=True, groups__name__in=Role.OFFICE)
-            .select_related("person__unit").distinct().order_by("person__protocol_rank", "id")))
+        return self._once("office_people", lambda: self._people(Role.OFFICE))
+
+    @staticmethod
+    def _people(roles) -> list:
+        # Hundreds of ticks on a page: only what a label shows and notifying them reads.
+        return list(
+            get_user_model().objects.filter(is_active=True, groups__name__in=roles)
+            .select_related("person__unit").distinct().order_by("person__protocol_rank", "id")
+            .only("username", "first_name", "last_name", "email", "is_active",
+                  "person__name", "person__unit_id", "person__protocol_rank", "person__unit__name", "person__unit__short_name")
+        )
 
 
 # --- 办文 home and 待我处理 --------------------------------------------------------------------------
