@@ -10,22 +10,15 @@ from django.utils.safestring import mark_safe
 
 from conduct import selectors
 from conduct.models import Category, EntryState, LeaveType, Severity, SubKind
+from office.forms import (
+    PERSON_LABEL_COLUMNS,
+    PeopleChoiceField,
+    PersonChoiceField,
+    person_choice_label,
+)
 from office.models import Person, Unit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class PersonChoiceMixin:
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.unit.label}）" if obj.unit_id else obj.name
-
-
-class PersonChoiceField(PersonChoiceMixin, forms.ModelChoiceField):
-    pass
-
-
-class PeopleChoiceField(PersonChoiceMixin, forms.ModelMultipleChoiceField):
-    pass
 
 
 def entry_people():
@@ -60,9 +53,13 @@ class SharedChoices(BaseChoiceIterator):
 
 
 def choices_of(queryset, label=None, empty_label=None) -> SharedChoices:
-    """(pk, label) pairs, read once for several forms on one page; empty_label first if given."""
-    label = label or PersonChoiceMixin().label_from_instance
-    return SharedChoices(([("", empty_label)] if empty_label else []) + [(obj.pk, label(obj)) for obj in queryset])
+    """(pk, label) pairs, read once for several forms on one page; empty_label first if given.
+    Without `label`, the queryset is of people, labelled from their columns."""
+    if label is None:
+        pairs = [(pk, person_choice_label(*columns)) for pk, *columns in queryset.values_list("pk", *PERSON_LABEL_COLUMNS)]
+    else:
+        pairs = [(obj.pk, label(obj)) for obj in queryset]
+    return SharedChoices(([("", empty_label)] if empty_label else []) + pairs)
 
 
 class PrerenderedOptionsMixin:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from logistics import selectors
 from logistics.models import Meal, Reception, Room, SupplyItem, TripState, Vehicle
+from office.forms import PersonChoiceField
 from office.models import Person, Unit
 from office.roles import Role
 
@@ -36,11 +37,6 @@ def user_label(user) -> str:
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return user_label(obj)
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.unit.label}）" if obj.unit_id else obj.name
 
 
 class VehicleChoiceField(forms.ModelChoiceField):

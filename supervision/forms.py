@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 
+from office.forms import PersonChoiceField
 from office.models import Person, Unit
 from office.roles import Role
 from office.uploads import MB, validate_upload
@@ -29,11 +30,6 @@ def user_label(user) -> str:
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return user_label(obj)
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.unit.label}）" if obj.unit_id else obj.name
 
 
 def urgency_choices() -> list[tuple[str, str]]:
