@@ -1,8 +1,9 @@
-"""The form renderer: Django's, except that selects, ticks and radios are written in Python.
+"""The form renderer: Django's, except that selects, ticks, radios, inputs and text areas
+are written in Python.
 
 Django renders each <option> and each tick through two or three included templates,
 about 80 µs apiece: a list of 300 people costs 25 ms a form, most of the duty and leave
-pages. The HTML is exactly what Django's templates write (tests/test_form_renderer.py
+pages; a plain input is two templates too. The HTML is exactly what Django's templates write (tests/test_form_renderer.py
 compares them), and a widget with its own templates still goes through them."""
 
 from django.forms.renderers import DjangoTemplates
@@ -39,10 +40,19 @@ def _select(widget: dict) -> str:
     return "".join(parts)
 
 
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+    return f'<input type="{_text(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _textarea(widget: dict) -> str:
+    value = _text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
 def _input_option(option: dict) -> str:
-    value = "" if option["value"] is None else f' value="{conditional_escape(option["value"])}"'
     # The newlines are the ends of the three template files Django includes for one tick.
-    html = f'<input type="{_text(option["type"])}" name="{conditional_escape(option["name"])}"{value}{_attrs(option["attrs"])}>\n'
+    html = _input(option) + "\n"
     if not option["wrap_label"]:
         return html + "\n\n"
     label_for = f' for="{_text(option["attrs"]["id"])}"' if option["attrs"].get("id") else ""
@@ -70,6 +80,10 @@ WRITERS = {
     WIDGETS + "select.html": (_select, {WIDGETS + "select_option.html"}),
     WIDGETS + "checkbox_select.html": (_multiple_input, {WIDGETS + "checkbox_option.html"}),
     WIDGETS + "radio.html": (_multiple_input, {WIDGETS + "radio_option.html"}),
+    WIDGETS + "textarea.html": (_textarea, set()),
+    # The inputs whose template is just input.html.
+    **{WIDGETS + f"{kind}.html": (_input, set()) for kind in (
+        "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel", "color", "checkbox", "file")},
 }
 
 
@@ -78,7 +92,7 @@ class OfficeFormRenderer(DjangoTemplates):
         writer, option_templates = WRITERS.get(template_name, (None, ()))
         widget = context.get("widget")
         if writer is not None and all(
-            option["template_name"] in option_templates for _group, options, _index in widget["optgroups"] for option in options
+            option["template_name"] in option_templates for _group, options, _index in widget.get("optgroups", ()) for option in options
         ):
             return writer(widget)
         return super().render(template_name, context, request)

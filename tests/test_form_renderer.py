@@ -1,5 +1,5 @@
-"""office.form_renderer writes selects, ticks and radios itself: the HTML must be what
-Django's own templates write, for every kind of choice widget and awkward value."""
+"""office.form_renderer writes selects, ticks, radios, inputs and text areas itself: the
+HTML must be what Django's own templates write, for every kind of widget and awkward value."""
 
 import datetime
 
@@ -32,14 +32,27 @@ class Everything(forms.Form):
     radio = forms.ChoiceField(choices=GROUPED, widget=forms.RadioSelect(attrs={"required": False}))
     yes_no = forms.NullBooleanField()
     no_id = forms.ChoiceField(choices=AWKWARD, widget=forms.RadioSelect)
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"placeholder": '引号"与<尖括号>'}))
+    number = forms.IntegerField(min_value=1, max_value=99)
+    amount = forms.DecimalField(max_digits=6, decimal_places=2, required=False)
+    email = forms.EmailField(required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    moment = forms.DateTimeField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    agreed = forms.BooleanField(required=False)
+    upload = forms.FileField(required=False)
 
 
 @pytest.mark.parametrize(
     "data",
     [
         None,
-        {"plain": "a&b", "grouped": "2", "many": ["1", "<x>", "3"], "ticks": ["", "5.5"], "grouped_ticks": ["3"], "radio": "4", "yes_no": "true"},
-        {"plain": "nothing", "many": ["zzz"], "yes_no": "false"},
+        {"plain": "a&b", "grouped": "2", "many": ["1", "<x>", "3"], "ticks": ["", "5.5"], "grouped_ticks": ["3"], "radio": "4", "yes_no": "true",
+         "text": '<script>"x"</script>', "number": "7", "amount": "12.5", "email": "a@b.cn", "day": "2026-11-24",
+         "moment": "2026-11-24 09:30", "secret": "p&w", "hidden": "<h>", "notes": "第一行\n<第二行>&", "agreed": "on"},
+        {"plain": "nothing", "many": ["zzz"], "yes_no": "false", "number": "abc", "day": "2026-02-30", "notes": "", "text": "x" * 30},
     ],
 )
 @pytest.mark.parametrize("auto_id", ["id_%s", False])
@@ -48,7 +61,7 @@ def test_every_choice_widget_writes_what_djangos_templates_write(data, auto_id):
     office_form = Everything(data, auto_id=auto_id, renderer=OfficeFormRenderer())
     for name in Everything.base_fields:
         expected, written = str(django_form[name]), str(office_form[name])
-        assert "<option" in expected or "<input" in expected
+        assert "<option" in expected or "<input" in expected or "<textarea" in expected
         assert written == expected, name
 
 
