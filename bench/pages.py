@@ -7,7 +7,8 @@ then, in one process, open each main page through django.test.Client (the whole
 middleware stack, no network) as the director — or the first of staff, leader,
 driver, canteen, duty who may see it — a few times to warm up and then --requests
 times, timing each call with perf_counter around client.get (server time in-process).
-The queries are counted on one more request (CaptureQueriesContext).
+The queries are counted on one more request (CaptureQueriesContext). The last page of
+each long register (LAST_PAGES) is measured too.
 
 Beside each page, its floor is measured the same way: the page's main query (for a
 list, its first page: list(selector(...)[:per_page])) in a bare view that returns a
@@ -54,6 +55,8 @@ ITEM_PAGES = [  # url name, label
 EXTRA_VIEWS = [("office:approvals", "leader"), ("office:home", "staff"), ("conduct:today", "staff"), ("documents:waiting", "leader"),
                ("supervision:index", "liaison")]
 USERS = ["director", "staff", "leader", "driver", "canteen", "duty"]
+# The last page of the long registers (a page number past the end shows the last page).
+LAST_PAGES = ["documents:incoming_list", "documents:outgoing_list", "supervision:index", "logistics:trips", "conduct:index"]
 
 
 # --- discovery ------------------------------------------------------------------------------------
@@ -246,6 +249,7 @@ def measure(database: str, requests: int, warmup: int) -> dict:
     pages = [(name, url, None) for name, url in main_pages()]
     pages += [(name, reverse(name, args=[pk]), None) for name, pk in items.items() if pk]
     pages += [(name, reverse(name), username) for name, username in EXTRA_VIEWS]
+    pages += [(name, reverse(name) + "?page=999999", "director") for name in LAST_PAGES]
     rows = []
     for name, url, only in pages:
         # Who may see it: the director first, else the first role that gets a page.

@@ -16,10 +16,10 @@ from documents.forms import IncomingFilterForm, OutgoingFilterForm
 from documents.models import IncomingDocument
 from documents.selectors import incoming_list, incoming_list_count, outgoing_list, outgoing_list_count
 from office import calendar
-from office.pagination import Concatenated, paginate
+from office.pagination import Concatenated, _Paginator, _totally_ordered, paginate
 from supervision import services
 from supervision.forms import ItemFilterForm
-from supervision.models import State
+from supervision.models import State, SupervisionItem
 from supervision.selectors import item_list, item_register, item_register_count
 
 
@@ -230,3 +230,61 @@ def test_outgoing_register_total_is_the_split_count(office):
     staff_page = office.client_for(office.staff).get(reverse("documents:outgoing_list")).context["page"]
     assert (leader_page.paginator.count, staff_page.paginator.count) == (3, 4)
     assert len(leader_page.object_list) == 3
+
+
+# --- a page deep in a long list is read from its end ----------------------------------------------
+
+
+@pytest.fixture
+def read_from_either_end(monkeypatch):
+    """Every page past the first is a "deep" one, so small data take the backwards path."""
+    import office.pagination
+
+    monkeypatch.setattr(office.pagination, "NEAR_ENOUGH", 0)
+
+
+def pages_of(objects, per_page, count=None):
+    rows = []
+    for number in range(1, 50):
+        page = _Paginator(objects, per_page, count).get_page(number)
+        rows.append([row.pk for row in page.object_list])
+        if not page.has_next():
+            return rows
+    raise AssertionError("too many pages")
+
+
+def test_backwards_pages_are_the_forward_pages(office, register_of_every_state, read_from_either_end):
+    for n in range(1, 12):
+        incoming(office, n)
+    for n in range(1, 8):
+        outgoing(office, n)
+    registers = [
+        incoming_list(office.director, IncomingFilterForm(None).filters(), today()),
+        outgoing_list(office.director, OutgoingFilterForm(None).filters()),
+        item_list(office.director, ItemFilterForm(None).filters(), today()).filter(state=State.CLOSED).order_by("-year", "-serial"),
+    ]
+    for objects in registers:
+        plain = [row.pk for row in objects.all()]  # a copy: objects itself stays unread
+        assert len(plain) >= 7 and _totally_ordered(objects)
+        for per_page in (2, 3, 4):
+            with CaptureQueriesContext(connection) as captured:
+                pages = pages_of(objects, per_page)
+            assert [pk for page in pages for pk in page] == plain
+            # The later pages were read in the reversed (ascending) order.
+            read = [query["sql"].split("ORDER BY")[-1] for query in captured.captured_queries if "LIMIT" in query["sql"] and "ORDER BY" in query["sql"]]
+            assert any(" ASC" in order for order in read) and any(" DESC" in order for order in read), read
+    split = item_register(office.director, ItemFilterForm(None).filters(), today())
+    plain = list(item_list(office.director, ItemFilterForm(None).filters(), today()).values_list("pk", flat=True))
+    for per_page in (2, 3, 5):
+        total = item_register_count(office.director, ItemFilterForm(None).filters(), today())
+        assert [pk for page in pages_of(split, per_page, lambda: total) for pk in page] == plain
+
+
+def test_an_order_that_is_not_total_is_read_forwards(office, register_of_every_state, read_from_either_end):
+    by_title = SupervisionItem.objects.order_by("title")  # titles repeat: its mirror is not exact
+    assert not _totally_ordered(by_title)
+    assert _totally_ordered(SupervisionItem.objects.order_by("title", "pk"))
+    with CaptureQueriesContext(connection) as captured:
+        pages = pages_of(by_title, 3)
+    assert [pk for page in pages for pk in page] == [row.pk for row in by_title]
+    assert not [query for query in captured.captured_queries if "DESC" in query["sql"]]
