@@ -12,7 +12,7 @@ from office.workflow import TransitionRefused
 class TripApprovals:
     def items(self, user):
         found = []
-        for trip in selectors.trips_to_approve(user).select_related(None).select_related("unit").order_by("created_at", "pk"):
+        for trip in selectors.trips_to_approve(user).order_by("created_at", "pk"):
             start = timezone.localtime(trip.start)
             found.append(Approval(
                 kind="用车",

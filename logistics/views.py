@@ -178,7 +178,7 @@ def _trip_row(trip) -> list:
 def _export_trips(request):
     require(selectors.can_see_all_trips(request.user), "只有办公室和常委会领导可以导出用车台账")
     filters = TripFilterForm(request.GET or None).filters()
-    return (_trip_row(trip) for trip in selectors.trip_list(request.user, filters).select_related("approver__person").iterator(chunk_size=500))
+    return (_trip_row(trip) for trip in selectors.trip_list(request.user, filters).select_related("approver__person", "leader_passenger").iterator(chunk_size=500))
 
 
 def trips_export_csv(request):
