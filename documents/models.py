@@ -199,6 +199,8 @@ class OutgoingDocument(SecretMixin):  # 发文
         ]
         indexes = [
             models.Index(fields=["state", "updated_at"], name="outgoing_state_updated"),
+            # 待我处理 lists the steps still open (7 states) latest change first: read backwards.
+            models.Index(fields=["-updated_at", "-id"], name="outgoing_updated"),
             # The register newest first, whole or filtered by state or 文种.
             models.Index(fields=["-created_at", "-id"], name="outgoing_created"),
             models.Index(fields=["state", "-created_at"], name="outgoing_state_created"),
