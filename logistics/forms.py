@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from logistics import selectors
 from logistics.models import Meal, Reception, Room, SupplyItem, TripState, Vehicle
-from office.forms import PersonChoiceField
+from office.forms import DateTimeField, PersonChoiceField
 from office.models import Person, Unit
 from office.roles import Role
 
@@ -94,8 +94,8 @@ class TripForm(ClashConfirmMixin, forms.Form):
     passenger_names = forms.CharField(label="乘车人员", max_length=300, required=False, help_text="姓名，用顿号分隔")
     leader_passenger = PersonChoiceField(label="随车领导", required=False, queryset=Person.objects.none(), empty_label="（无）")
     distance_km = forms.IntegerField(label="预计往返里程（公里）", min_value=0, max_value=5000)
-    start = forms.DateTimeField(label="出发时间", widget=DATETIME_INPUT)
-    end = forms.DateTimeField(label="返回时间", widget=DATETIME_INPUT)
+    start = DateTimeField(label="出发时间", widget=DATETIME_INPUT)
+    end = DateTimeField(label="返回时间", widget=DATETIME_INPUT)
 
     def __init__(self, *args, leader_km: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,8 +229,8 @@ class ReceptionForm(ClashConfirmMixin, forms.Form):
     guest_count = forms.IntegerField(label="来宾人数", min_value=1, max_value=10_000)
     host_unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), empty_label="请选择")
     host_leader = PersonChoiceField(label="陪同领导", required=False, queryset=Person.objects.none(), empty_label="（无）")
-    start = forms.DateTimeField(label="开始", widget=DATETIME_INPUT)
-    end = forms.DateTimeField(label="结束", widget=DATETIME_INPUT)
+    start = DateTimeField(label="开始", widget=DATETIME_INPUT)
+    end = DateTimeField(label="结束", widget=DATETIME_INPUT)
     room = forms.ModelChoiceField(label="会议室（可不选）", required=False, queryset=Room.objects.none(), empty_label="（不用会议室）")
     vehicle = VehicleChoiceField(label="车辆（可不选）", required=False, queryset=Vehicle.objects.none(), empty_label="（不用车）")
     driver = UserChoiceField(label="驾驶员", required=False, queryset=Vehicle.objects.none(), empty_label="（不用车）")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from logistics.models import Room
 from meetings.models import Kind, Reply, Role, State
 from meetings.selectors import MeetingFilters
+from office.forms import DateTimeField
 from office.models import Body, Person, Term
 from office.uploads import MB, validate_upload
 from supervision.forms import urgency_choices, user_label
@@ -96,8 +97,8 @@ class MeetingForm(forms.Form):
         label="会议主题（可不填）", required=False, max_length=200,
         widget=forms.TextInput(attrs={"placeholder": "如：审议区级预算调整方案"}),
     )
-    start = forms.DateTimeField(label="开始时间", widget=DATETIME_INPUT)
-    end = forms.DateTimeField(label="结束时间", widget=DATETIME_INPUT)
+    start = DateTimeField(label="开始时间", widget=DATETIME_INPUT)
+    end = DateTimeField(label="结束时间", widget=DATETIME_INPUT)
     room = forms.ModelChoiceField(
         label="会议室", required=False, queryset=Room.objects.filter(is_active=True), empty_label="（不在本机关会议室）",
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from office.models import Body, Unit
@@ -53,8 +54,31 @@ class PersonChoiceField(forms.ModelChoiceField):
         return person_choice_label(obj.name, obj.unit_id, obj.unit.short_name if obj.unit_id else "", obj.unit.name if obj.unit_id else "")
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Django's multiple choice of records, refusing ids no database integer holds: Django
+    guards a single id, but its `id IN (…)` check sent 2^63 to SQLite, a server error."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not -(2**63) <= int(text) < 2**63:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
+
+
+class PeopleChoiceField(IdsChoiceField):
     iterator = PersonLabels
 
     def label_from_instance(self, obj):
         return PersonChoiceField.label_from_instance(self, obj)
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time the office can keep: year 1 overflowed when stored in UTC, and no
+    meeting or trip is booked outside 1900–2100."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and not 1900 <= result.year <= 2100:
+            raise ValidationError("请填写1900年至2100年之间的时间", code="out_of_range")
+        return result

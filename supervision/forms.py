@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 
-from office.forms import PersonChoiceField
+from office.forms import IdsChoiceField, PersonChoiceField
 from office.models import Person, Unit
 from office.roles import Role
 from office.uploads import MB, validate_upload
@@ -73,7 +73,7 @@ class ItemForm(forms.ModelForm):
     this form never saves."""
 
     lead_unit = forms.ModelChoiceField(label="主办单位", queryset=Unit.objects.none(), empty_label="请选择")
-    co_units = forms.ModelMultipleChoiceField(
+    co_units = IdsChoiceField(
         label="协办单位", required=False, queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="可多选；与主办单位相同的不计入",

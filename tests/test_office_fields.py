@@ -1,6 +1,6 @@
-"""Person fields list their choices from four columns (office.forms.PersonLabels): the
-labels are what the Person rows give, the pick cleans to the Person, and the list costs
-one query however long it is."""
+"""The shared fields of office/forms.py. Person fields list their choices from four columns
+(PersonLabels): the labels are what the Person rows give, the pick cleans to the Person, the
+list costs one query however long it is. Ids and times no database can keep are refused."""
 
 import pytest
 from django import forms
@@ -58,3 +58,24 @@ def test_a_long_list_is_one_query():
         html = str(form["one"]) + str(form["many"])
     assert html.count("<option") == 60 + 1 + 60
     assert len(captured) == 2  # one per field
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "-9223372036854775809", "99999999999999999999999"])
+def test_an_id_past_the_database_integer_is_refused_not_a_server_error(value):
+    people()
+    form = Pick({"many": [value]})
+    assert not form.is_valid()
+    assert "不是一个有效的值" in form.errors["many"][0] and value in form.errors["many"][0]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59", "1899-12-31T23:00"])
+def test_a_time_the_database_cannot_keep_is_refused(value):
+    """Year 1 in Beijing time is before year 1 in UTC: saving it was a server error."""
+    from office.forms import DateTimeField
+
+    class When(forms.Form):
+        start = DateTimeField()
+
+    form = When({"start": value})
+    assert not form.is_valid() and form.errors["start"] == ["请填写1900年至2100年之间的时间"]
+    assert When({"start": "2026-11-24T09:00"}).is_valid()
