@@ -50,9 +50,6 @@ class PersonLabels(ModelChoiceIterator):
 class PersonChoiceField(forms.ModelChoiceField):
     iterator = PersonLabels
 
-    def label_from_instance(self, obj):
-        return person_choice_label(obj.name, obj.unit_id, obj.unit.short_name if obj.unit_id else "", obj.unit.name if obj.unit_id else "")
-
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):
     """Django's multiple choice of records, refusing ids no database integer holds: Django
@@ -68,9 +65,6 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
 
 class PeopleChoiceField(IdsChoiceField):
     iterator = PersonLabels
-
-    def label_from_instance(self, obj):
-        return PersonChoiceField.label_from_instance(self, obj)
 
 
 class DateTimeField(forms.DateTimeField):
